@@ -1,0 +1,36 @@
+package dev.easel.common.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.easel.common.job.JobSpec;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The {@code easel.jobs} message value: a job for a worker to run. {@code startDeadline} is null when the job
+ * has no start deadline; trace context travels in record headers.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public JobRequested {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(submittedAt, "submittedAt");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt counts from 1");
+        }
+    }
+
+    @JsonProperty(value = "schema_version", access = JsonProperty.Access.READ_ONLY)
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
+    }
+
+    /** Whether the start deadline has passed at {@code now}: the worker then reports the job expired. */
+    public boolean expiredAt(Instant now) {
+        return startDeadline != null && now.isAfter(startDeadline);
+    }
+}
