@@ -1,0 +1,129 @@
+package dev.easel.worker.inference.image;
+
+import dev.easel.common.validation.ImageHeaders;
+import dev.easel.common.validation.ImageRejectedException;
+import dev.easel.worker.inference.InvalidInputException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Reads input images safely and writes the engine's outputs: PNG with the generation parameters in
+ * {@code tEXt} chunks, and JPEG thumbnails and previews.
+ */
+public final class ImageCodec {
+
+    private ImageCodec() {
+    }
+
+    /**
+     * Decodes PNG, JPEG or WebP bytes after checking the size the header declares, so a decompression bomb
+     * is refused before any pixel buffer is allocated.
+     *
+     * @throws InvalidInputException {@code image_invalid} or {@code image_too_large}, naming {@code field}
+     */
+    public static BufferedImage decode(byte[] bytes, long maxPixels, String field) {
+        ImageHeaders.Header header;
+        try {
+            header = ImageHeaders.read(bytes);
+        } catch (ImageRejectedException e) {
+            throw new InvalidInputException("image_invalid", field, e.getMessage());
+        }
+        if ((long) header.width() * header.height() > maxPixels) {
+            throw new InvalidInputException("image_too_large", field,
+                    header.width() + "×" + header.height() + " exceeds " + maxPixels + " pixels");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = reader(in, header.mediaType(), field);
+            try {
+                reader.setInput(in, true, true);
+                if ((long) reader.getWidth(0) * reader.getHeight(0) > maxPixels) {
+                    throw new InvalidInputException("image_too_large", field, "image exceeds " + maxPixels + " pixels");
+                }
+                return Canvas.rgb(reader.read(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidInputException invalid) {
+                throw invalid;
+            }
+            throw new InvalidInputException("image_invalid", field, "cannot decode " + header.mediaType() + ": " + e.getMessage());
+        }
+    }
+
+    private static ImageReader reader(ImageInputStream in, String mediaType, String field) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(mediaType);
+        if (!readers.hasNext()) {
+            // Plugins on the application class path (the WebP reader) register on a rescan.
+            ImageIO.scanForPlugins();
+            readers = ImageIO.getImageReadersByMIMEType(mediaType);
+        }
+        if (!readers.hasNext()) {
+            throw new InvalidInputException("image_invalid", field, "no decoder for " + mediaType);
+        }
+        return readers.next();
+    }
+
+    /** PNG bytes of {@code image} with each entry of {@code text} as a {@code tEXt} chunk (keyword → value). */
+    public static byte[] png(BufferedImage image, Map<String, String> text) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+            IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
+            text.forEach((keyword, value) -> {
+                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+                entry.setAttribute("keyword", keyword);
+                entry.setAttribute("value", value);
+                textNode.appendChild(entry);
+            });
+            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+            root.appendChild(textNode);
+            metadata.mergeTree("javax_imageio_png_1.0", root);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, metadata), param);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** JPEG bytes of {@code image} scaled down (never up) to fit {@code maxSide}. */
+    public static byte[] jpeg(BufferedImage image, int maxSide, float quality) {
+        double scale = Math.min(1.0, (double) maxSide / Math.max(image.getWidth(), image.getHeight()));
+        BufferedImage scaled = Canvas.resize(image, Math.max(1, (int) Math.round(image.getWidth() * scale)),
+                Math.max(1, (int) Math.round(image.getHeight() * scale)));
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(scaled, null, null), param);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+}

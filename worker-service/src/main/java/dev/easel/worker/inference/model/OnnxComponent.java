@@ -1,0 +1,127 @@
+package dev.easel.worker.inference.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.easel.worker.inference.EngineException;
+import dev.easel.worker.inference.Timings;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.IntBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One ONNX model of a package (text encoder, UNet, VAE half): its session plus typed input helpers. */
+class OnnxComponent implements AutoCloseable {
+
+    private final String name;
+    private final OnnxSessions.Loaded loaded;
+
+    OnnxComponent(String name, OnnxSessions.Loaded loaded) {
+        this.name = name;
+        this.loaded = loaded;
+    }
+
+    ExecutionProvider provider() {
+        return loaded.provider();
+    }
+
+    OrtSession session() {
+        return loaded.session();
+    }
+
+    /** The declared tensor info of an input, or a load error naming what the package lacks. */
+    TensorInfo input(String input) {
+        try {
+            NodeInfo info = session().getInputInfo().get(input);
+            if (info == null) {
+                throw new EngineException("model_invalid", name + " has no input '" + input + "' (has " + session().getInputNames() + ")", false, null);
+            }
+            return (TensorInfo) info.getInfo();
+        } catch (OrtException e) {
+            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    boolean hasInput(String input) {
+        try {
+            return session().getInputInfo().containsKey(input);
+        } catch (OrtException e) {
+            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    /** The name of the single output, or of the named one when the model has several. */
+    String output(String preferred) {
+        var names = session().getOutputNames();
+        if (names.contains(preferred)) {
+            return preferred;
+        }
+        if (names.size() == 1) {
+            return names.iterator().next();
+        }
+        throw new EngineException("model_invalid", name + " has no output '" + preferred + "' (has " + names + ")", false, null);
+    }
+
+    OnnxTensor floats(float[] data, long... shape) {
+        try {
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(data), shape);
+        } catch (OrtException e) {
+            throw failure(e);
+        }
+    }
+
+    /** An integer tensor in whatever integer type the input declares (Optimum exports use int64 or int32). */
+    OnnxTensor integers(String input, long[] data, long... shape) {
+        try {
+            OnnxJavaType type = input(input).type;
+            if (type == OnnxJavaType.INT32) {
+                int[] narrow = new int[data.length];
+                for (int i = 0; i < data.length; i++) {
+                    narrow[i] = Math.toIntExact(data[i]);
+                }
+                return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), IntBuffer.wrap(narrow), shape);
+            }
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), LongBuffer.wrap(data), shape);
+        } catch (OrtException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Runs the session, adds its time to {@code timings} and returns the named float output, copied out. */
+    float[] run(Map<String, OnnxTensor> inputs, String output, Timings timings, Timings.Stage stage) {
+        Map<String, OnnxTensor> ordered = new LinkedHashMap<>(inputs);
+        long start = System.nanoTime();
+        try (OrtSession.Result result = session().run(ordered)) {
+            timings.addSession(stage, System.nanoTime() - start);
+            OnnxTensor tensor = (OnnxTensor) result.get(output)
+                    .orElseThrow(() -> new EngineException("model_invalid", name + " produced no '" + output + "'", false, null));
+            FloatBuffer buffer = tensor.getFloatBuffer();
+            float[] values = new float[buffer.remaining()];
+            buffer.get(values);
+            return values;
+        } catch (OrtException e) {
+            throw failure(e);
+        } finally {
+            ordered.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private EngineException failure(OrtException e) {
+        // Provider errors (out of device memory, a lost GPU) may pass on another attempt or worker.
+        return new EngineException("inference_failed", name + " failed on " + provider().wireName() + ": " + e.getMessage(), true, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session().close();
+        } catch (OrtException e) {
+            throw new EngineException("inference_failed", "closing " + name + ": " + e.getMessage(), false, e);
+        }
+    }
+}

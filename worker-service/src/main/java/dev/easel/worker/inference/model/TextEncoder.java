@@ -1,0 +1,62 @@
+package dev.easel.worker.inference.model;
+
+import dev.easel.worker.inference.Timings;
+import java.util.List;
+import java.util.Map;
+
+/** Runs {@code text_encoder/model.onnx} ({@code input_ids} → {@code last_hidden_state}) over a batch of prompts. */
+public final class TextEncoder implements AutoCloseable {
+
+    private final OnnxComponent component;
+    private final PromptTokenizer tokenizer;
+    private final String output;
+
+    TextEncoder(OnnxComponent component, PromptTokenizer tokenizer) {
+        this.component = component;
+        this.tokenizer = tokenizer;
+        component.input("input_ids");
+        this.output = component.output("last_hidden_state");
+    }
+
+    /** Hidden states of each prompt, concatenated: {@code [prompts, tokens, hidden]} flattened. */
+    public Encoded encode(List<String> prompts, Timings timings) {
+        int tokens = tokenizer.maxLength();
+        long[] ids = new long[prompts.size() * tokens];
+        for (int i = 0; i < prompts.size(); i++) {
+            System.arraycopy(tokenizer.encode(prompts.get(i)), 0, ids, i * tokens, tokens);
+        }
+        float[] states = component.run(Map.of("input_ids", component.integers("input_ids", ids, prompts.size(), tokens)),
+                output, timings, Timings.Stage.ENCODING);
+        return new Encoded(states, prompts.size(), tokens, states.length / (prompts.size() * tokens));
+    }
+
+    @Override
+    public void close() {
+        component.close();
+        tokenizer.close();
+    }
+
+    /** Encoder output for a batch of prompts. */
+    public record Encoded(float[] states, int batch, int tokens, int hidden) {
+
+        /** The same states with each prompt's rows repeated {@code times} times in place (p0,p0,p1,p1…). */
+        public Encoded repeatEach(int times) {
+            int row = tokens * hidden;
+            float[] out = new float[states.length * times];
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < times; r++) {
+                    System.arraycopy(states, b * row, out, (b * times + r) * row, row);
+                }
+            }
+            return new Encoded(out, batch * times, tokens, hidden);
+        }
+
+        /** This batch followed by {@code other}'s. */
+        public Encoded concat(Encoded other) {
+            float[] out = new float[states.length + other.states.length];
+            System.arraycopy(states, 0, out, 0, states.length);
+            System.arraycopy(other.states, 0, out, states.length, other.states.length);
+            return new Encoded(out, batch + other.batch, tokens, hidden);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.easel.worker.inference.pipeline;
+
+import dev.easel.common.job.JobStage;
+import java.awt.image.BufferedImage;
+import java.util.function.Supplier;
+
+/** Receives a generation's progress; {@code preview} renders a cheap approximation of the first image only when called. */
+public interface ProgressListener {
+
+    ProgressListener NONE = new ProgressListener() {
+        @Override
+        public void stage(JobStage stage) {
+        }
+
+        @Override
+        public void step(int step, int steps, Supplier<BufferedImage> preview) {
+        }
+    };
+
+    void stage(JobStage stage);
+
+    /** Called after each denoising step ({@code step} counts from 1 to {@code steps}). */
+    void step(int step, int steps, Supplier<BufferedImage> preview);
+}

@@ -1,0 +1,76 @@
+package dev.easel.worker.model;
+
+import dev.easel.common.job.JobKind;
+import dev.easel.common.model.ModelLimits;
+import dev.easel.worker.inference.model.DiffusionModel;
+import dev.easel.worker.inference.model.EngineConfig;
+import dev.easel.worker.inference.model.ExecutionProvider;
+import dev.easel.worker.inference.model.ModelPackage;
+import dev.easel.worker.inference.pipeline.GenerationRequest;
+import dev.easel.worker.inference.pipeline.Pipeline;
+import dev.easel.worker.inference.pipeline.ProgressListener;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Loads the configured model package once at start-up, runs one warm-up generation, and holds the
+ * pipeline every job on this worker uses. Until the warm-up finished the worker is not ready.
+ */
+@ApplicationScoped
+public class ModelHost {
+
+    private final EngineSettings settings;
+    private final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
+    private final AtomicReference<String> failure = new AtomicReference<>();
+
+    ModelHost(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    void start(@Observes StartupEvent event) {
+        Thread.ofPlatform().name("model-load").start(this::load);
+    }
+
+    private void load() {
+        long start = System.nanoTime();
+        try {
+            EngineConfig config = new EngineConfig(settings.providers().stream().map(ExecutionProvider::parse).toList(),
+                    settings.deviceId(), settings.intraOpThreads(), settings.interOpThreads(),
+                    settings.tensorrtCacheDir(), settings.tensorrtFp16());
+            ModelPackage pkg = ModelPackage.read(settings.modelDir());
+            DiffusionModel model = DiffusionModel.load(pkg, config);
+            Pipeline loaded = new Pipeline(model, settings.previewEvery());
+            ModelLimits limits = pkg.limits();
+            loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
+                    limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);
+            pipeline.set(loaded);
+            Log.infof("model %s@%s ready on %s after %d ms (kinds %s)", limits.id(), limits.version(),
+                    model.provider().wireName(), (System.nanoTime() - start) / 1_000_000, limits.kinds().stream().map(JobKind::wireName).toList());
+        } catch (RuntimeException e) {
+            failure.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+            Log.errorf(e, "cannot load the model from %s", settings.modelDir());
+        }
+    }
+
+    /** The loaded, warmed-up pipeline; empty while loading or after a failed load. */
+    public Optional<Pipeline> pipeline() {
+        return Optional.ofNullable(pipeline.get());
+    }
+
+    /** Why the model could not be loaded, if it could not. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        Pipeline loaded = pipeline.getAndSet(null);
+        if (loaded != null) {
+            loaded.model().close();
+        }
+    }
+}
