@@ -16,7 +16,7 @@ class ReadinessIT {
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("database", "kafka", "redis", "storage"))
-                .body("checks.find { it.name == 'database' }.data.schema_version", equalTo("1"))
+                .body("checks.find { it.name == 'database' }.data.schema_version", equalTo(Migrations.latest()))
                 .body("checks.find { it.name == 'database' }.data.pending_migrations", equalTo(0))
                 .body("checks.find { it.name == 'kafka' }.data.brokers", equalTo(1));
     }

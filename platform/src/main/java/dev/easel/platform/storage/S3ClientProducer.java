@@ -13,6 +13,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /** Builds the one S3 client a service uses, from {@link StorageConfig}. */
@@ -33,6 +35,21 @@ public class S3ClientProducer {
                 .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
         config.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    @Produces
+    @Singleton
+    S3Presigner presigner(StorageConfig config) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build());
+        config.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    void closePresigner(@Disposes S3Presigner presigner) {
+        presigner.close();
     }
 
     void close(@Disposes S3Client client) {

@@ -31,6 +31,16 @@ public interface StorageConfig {
     @WithDefault("true")
     boolean pathStyle();
 
+    /**
+     * Base URL of a CDN or public endpoint in front of the bucket; image URLs are then this plus the key.
+     * Empty means presigned GET URLs.
+     */
+    Optional<String> publicBaseUrl();
+
+    /** Lifetime of presigned image URLs. */
+    @WithDefault("1h")
+    Duration presignTtl();
+
     /** Upper bound on one S3 call, retries included. */
     @WithDefault("10s")
     Duration callTimeout();

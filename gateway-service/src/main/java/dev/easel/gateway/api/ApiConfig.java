@@ -1,0 +1,22 @@
+package dev.easel.gateway.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Limits of the public API. */
+@ConfigMapping(prefix = "easel.api")
+public interface ApiConfig {
+
+    /** Largest accepted request body in bytes (JSON with inline images, multipart, uploads). */
+    @WithDefault("33554432")
+    long maxBodyBytes();
+
+    /** Longest {@code Prefer: wait=N} honoured; larger values are capped. */
+    @WithDefault("60s")
+    Duration maxWait();
+
+    /** {@code Retry-After} sent with asynchronous (202) answers. */
+    @WithDefault("1s")
+    Duration retryAfter();
+}

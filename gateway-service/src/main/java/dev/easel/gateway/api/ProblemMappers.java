@@ -1,0 +1,70 @@
+package dev.easel.gateway.api;
+
+import dev.easel.common.validation.InvalidRequestException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into {@code application/problem+json}; clients never see a stack trace. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return Problem.of(e.status(), e.code(), e.title(), e.getMessage(), path(uri), e.errors()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e, UriInfo uri) {
+        return Problem.of(400, e.code(), "Invalid request",
+                        e.violations().size() + " field(s) of the request are invalid", path(uri), e.violations())
+                .toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        String code = switch (e) {
+            case NotFoundException nf -> "not_found";
+            case NotAllowedException na -> "method_not_allowed";
+            case NotSupportedException ns -> "unsupported_media_type";
+            case NotAcceptableException na -> "not_acceptable";
+            default -> status == 413 ? "payload_too_large" : status < 500 ? "invalid_request" : "internal_error";
+        };
+        String title = Response.Status.fromStatusCode(status) == null
+                ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String detail = status >= 500 ? "the server could not handle the request" : clientDetail(e, code);
+        Response problem = Problem.of(status, code, title, detail, path(uri), List.of()).toResponse();
+        if (e instanceof NotAllowedException && e.getResponse().getHeaderString("Allow") != null) {
+            return Response.fromResponse(problem).header("Allow", e.getResponse().getHeaderString("Allow")).build();
+        }
+        return problem;
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        Log.errorf(e, "unhandled error on %s", path(uri));
+        return Problem.of(500, "internal_error", "Internal Server Error",
+                "the server could not handle the request; it has been logged", path(uri), List.of()).toResponse();
+    }
+
+    private static String clientDetail(WebApplicationException e, String code) {
+        return switch (code) {
+            case "not_found" -> "no resource at this path";
+            case "method_not_allowed" -> "this path does not accept that method";
+            case "unsupported_media_type" -> "this endpoint does not accept that Content-Type";
+            case "not_acceptable" -> "this endpoint cannot produce the requested media type";
+            default -> e.getMessage() == null ? "the request could not be processed" : e.getMessage();
+        };
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+}

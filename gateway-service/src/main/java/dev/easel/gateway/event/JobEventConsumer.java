@@ -1,0 +1,158 @@
+package dev.easel.gateway.event;
+
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.json.JsonCodecException;
+import dev.easel.common.queue.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Consumes {@code easel.job-events} in the {@code easel-gateway} group and applies each event, committing
+ * offsets only after the events before them were applied (at least once; the applier is idempotent). When
+ * applying fails (database away) the partition is rewound to the failed event and retried with backoff.
+ */
+@ApplicationScoped
+public class JobEventConsumer {
+
+    /** The job-event consumer. */
+    @ConfigMapping(prefix = "easel.events")
+    public interface EventsConfig {
+
+        /** Whether this replica consumes job events. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Longest wait before retrying an event whose application failed. */
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    private final JobEventApplier applier;
+    private final EventsConfig config;
+    private final Map<String, Object> kafka;
+    private final Counter undecodable;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    JobEventConsumer(JobEventApplier applier, EventsConfig config,
+                     @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+        this.applier = applier;
+        this.config = config;
+        this.kafka = kafka;
+        this.undecodable = Counter.builder("easel_job_events_undecodable")
+                .description("Records on easel.job-events that are not a job event this version knows").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-gateway") + "-events");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.GATEWAY_GROUP);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = Thread.ofPlatform().name("job-event-consumer").daemon().start(this::run);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(100);
+        try (KafkaConsumer<String, byte[]> c = consumer) {
+            c.subscribe(List.of(Topics.JOB_EVENTS));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                        try {
+                            applyRecord(record);
+                            done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                            backoff = Duration.ofMillis(100);
+                        } catch (RuntimeException e) {
+                            Log.warnf("job %s: applying event at %s@%d failed (%s); retrying in %d ms",
+                                    record.key(), partition, record.offset(), e.getMessage(), backoff.toMillis());
+                            c.seek(partition, record.offset());
+                            Thread.sleep(backoff);
+                            backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0
+                                    ? config.maxBackoff() : backoff.multipliedBy(2);
+                            break;
+                        }
+                    }
+                }
+                if (!done.isEmpty()) {
+                    try {
+                        c.commitSync(done);
+                    } catch (org.apache.kafka.common.KafkaException e) {
+                        // The events stay applied; after a rebalance or outage they are read again and ignored.
+                        Log.warnf("job events: offset commit failed (%s)", e.getMessage());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            Log.errorf(e, "job event consumer stopped");
+        }
+    }
+
+    private void applyRecord(ConsumerRecord<String, byte[]> record) {
+        JobEvent event;
+        try {
+            event = JsonCodec.decode(record.value(), JobEvent.class);
+        } catch (JsonCodecException e) {
+            undecodable.increment();
+            Log.warnf("job %s: skipped an undecodable record at %s-%d@%d: %s", record.key(), record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        applier.apply(event);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.easel.gateway.event;
+
+import dev.easel.gateway.api.Problem;
+import dev.easel.gateway.job.JobEntity;
+import dev.easel.gateway.job.JobService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code GET /v1/jobs/{id}/events}: the job's life as server-sent events. */
+@Path("/v1/jobs/{id}/events")
+@Tag(name = "jobs")
+@Singleton
+public class JobEventsResource {
+
+    private final JobService jobs;
+    private final JobUpdates updates;
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("sse-keep-alive").daemon().unstarted(r));
+
+    JobEventsResource(JobService jobs, JobUpdates updates) {
+        this.jobs = jobs;
+        this.updates = updates;
+        keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        keepAlive.shutdownNow();
+        streams.forEach(EventStream::close);
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(operationId = "streamJobEvents", summary = "Stream a job's events",
+            description = "Server-sent events `status`, `progress`, `preview`, then one of `succeeded`, `failed`, "
+                    + "`canceled`, `expired`, after which the stream ends. Each event has an id; reconnect with "
+                    + "`Last-Event-ID` to resume. A finished job's stream delivers its terminal event at once.")
+    @APIResponse(responseCode = "200", description = "The event stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    public void stream(@PathParam("id") String id,
+                       @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
+                       @Context SseEventSink sink, @Context Sse sse) {
+        JobEntity job = jobs.get(id);
+        String jobId = job.id.toString();
+        EventStream stream = new EventStream(sink, sse, emptyToNull(lastEventId));
+        streams.add(stream);
+        stream.subscribedWith(updates.listen(jobId, stream::offer));
+        // Read the row again after subscribing: nothing that happens from here on can be missed.
+        job = jobs.get(jobId);
+        if (lastEventId == null || lastEventId.isBlank()) {
+            stream.send(job.jobStatus().isTerminal() ? updates.terminalOf(job) : updates.statusOf(job));
+        }
+        for (JobUpdate update : updates.history(jobId)) {
+            stream.send(update);
+        }
+        if (job.jobStatus().isTerminal()) {
+            stream.send(updates.terminalOf(job));
+        } else {
+            JobUpdate now = updates.statusOf(job);
+            stream.send(now);
+        }
+        stream.goLive();
+        if (stream.isClosed()) {
+            streams.remove(stream);
+        }
+    }
+
+    private void ping() {
+        streams.removeIf(EventStream::isClosed);
+        streams.forEach(EventStream::keepAlive);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

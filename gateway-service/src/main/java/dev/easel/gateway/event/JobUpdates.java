@@ -1,0 +1,196 @@
+package dev.easel.gateway.event;
+
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.gateway.job.JobEntity;
+import dev.easel.gateway.job.JobView;
+import dev.easel.gateway.job.JobViews;
+import dev.easel.gateway.progress.ProgressSnapshot;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.list.ListCommands;
+import io.quarkus.redis.datasource.pubsub.PubSubCommands;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Fans job updates out to the SSE streams and waiters of every gateway replica: each update is appended to
+ * the job's short history in Redis (for {@code Last-Event-ID} resume) and published on one Redis channel that
+ * every replica subscribes to. With Redis away, updates still reach this replica's own listeners.
+ */
+@ApplicationScoped
+public class JobUpdates {
+
+    static final String CHANNEL = "easel:job-updates";
+    private static final Duration HISTORY_TTL = Duration.ofHours(6);
+    private static final int HISTORY_LIMIT = 1000;
+
+    private final JobViews views;
+    private final PubSubCommands<String> pubsub;
+    private final ListCommands<String, String> lists;
+    private final KeyCommands<String> keys;
+    private final Map<String, Set<Consumer<JobUpdate>>> listeners = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService resubscriber = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("job-updates-resubscribe").daemon().unstarted(r));
+    private volatile PubSubCommands.RedisSubscriber subscriber;
+    private volatile boolean running;
+
+    JobUpdates(JobViews views, RedisDataSource redis) {
+        this.views = views;
+        this.pubsub = redis.pubsub(String.class);
+        this.lists = redis.list(String.class);
+        this.keys = redis.key();
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        subscribe();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        resubscriber.shutdownNow();
+        PubSubCommands.RedisSubscriber s = subscriber;
+        if (s != null) {
+            try {
+                s.unsubscribe();
+            } catch (RuntimeException e) {
+                Log.debugf("unsubscribe at shutdown: %s", e.getMessage());
+            }
+        }
+    }
+
+    private void subscribe() {
+        if (!running) {
+            return;
+        }
+        try {
+            subscriber = pubsub.subscribe(List.of(CHANNEL), this::receive, this::resubscribeLater,
+                    e -> resubscribeLater());
+        } catch (RuntimeException e) {
+            Log.warnf("job updates: cannot subscribe to Redis (%s); retrying", e.getMessage());
+            resubscribeLater();
+        }
+    }
+
+    private void resubscribeLater() {
+        if (running) {
+            resubscriber.schedule(this::subscribe, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void receive(String message) {
+        JobUpdate update = JsonCodec.decode(message.getBytes(StandardCharsets.UTF_8), JobUpdate.class);
+        deliverLocally(update);
+    }
+
+    private void deliverLocally(JobUpdate update) {
+        Set<Consumer<JobUpdate>> set = listeners.get(update.jobId());
+        if (set != null) {
+            set.forEach(listener -> listener.accept(update));
+        }
+    }
+
+    /** Listens to one job's updates on this replica until the returned handle is closed. */
+    public AutoCloseable listen(String jobId, Consumer<JobUpdate> listener) {
+        listeners.computeIfAbsent(jobId, id -> new CopyOnWriteArraySet<>()).add(listener);
+        return () -> listeners.computeIfPresent(jobId, (id, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** The job's recent updates, oldest first; empty when Redis is unavailable. */
+    public List<JobUpdate> history(String jobId) {
+        try {
+            List<JobUpdate> updates = new ArrayList<>();
+            for (String json : lists.lrange(historyKey(jobId), 0, -1)) {
+                updates.add(JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), JobUpdate.class));
+            }
+            return updates;
+        } catch (RuntimeException e) {
+            Log.warnf("job %s: update history unavailable: %s", jobId, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Announces that an event changed the job's status (the job row already reflects it). */
+    public void publish(JobEntity job, JobEvent event) {
+        String id = idOf(event, 0);
+        JobView view = views.of(job);
+        String name = switch (event) {
+            case JobEvent.Started s -> "status";
+            case JobEvent.Progress p -> "status";
+            case JobEvent.Succeeded s -> "succeeded";
+            case JobEvent.Failed f -> "failed";
+            case JobEvent.Canceled c -> "canceled";
+            case JobEvent.Expired x -> "expired";
+        };
+        send(new JobUpdate(job.id.toString(), id, name, json(view), job.jobStatus().isTerminal()));
+    }
+
+    /** Announces new progress of a running job, and its preview when the event carries one. */
+    public void publishProgress(JobEvent.Progress event, ProgressSnapshot snapshot) {
+        JobView.Progress progress = views.progress(snapshot);
+        send(new JobUpdate(event.jobId(), idOf(event, 1), "progress",
+                json(new JobView.Progress(progress.stage(), progress.step(), progress.steps(), progress.percent(), null)),
+                false));
+        if (progress.previewUrl() != null) {
+            send(new JobUpdate(event.jobId(), idOf(event, 2), "preview",
+                    json(Map.of("url", progress.previewUrl(), "step", progress.step())), false));
+        }
+    }
+
+    /** The terminal update of a finished job, rebuilt from its row (for late subscribers). */
+    public JobUpdate terminalOf(JobEntity job) {
+        return new JobUpdate(job.id.toString(), job.appliedAttempt + "." + job.appliedSeq + ".0", job.status,
+                json(views.of(job)), true);
+    }
+
+    /** The current status as the first event of a fresh stream. */
+    public JobUpdate statusOf(JobEntity job) {
+        return new JobUpdate(job.id.toString(), job.appliedAttempt + "." + job.appliedSeq + ".0", "status",
+                json(views.of(job)), job.jobStatus().isTerminal());
+    }
+
+    private void send(JobUpdate update) {
+        String message = json(update);
+        try {
+            lists.rpush(historyKey(update.jobId()), message);
+            lists.ltrim(historyKey(update.jobId()), -HISTORY_LIMIT, -1);
+            keys.expire(historyKey(update.jobId()), HISTORY_TTL);
+            pubsub.publish(CHANNEL, message);
+        } catch (RuntimeException e) {
+            Log.warnf("job %s: update not fanned out through Redis (%s); local listeners only",
+                    update.jobId(), e.getMessage());
+            deliverLocally(update);
+        }
+    }
+
+    private static String historyKey(String jobId) {
+        return "easel:events:" + jobId;
+    }
+
+    private static String idOf(JobEvent event, int part) {
+        return event.attempt() + "." + event.seq() + "." + part;
+    }
+
+    private static String json(Object value) {
+        return new String(JsonCodec.encode(value), StandardCharsets.UTF_8);
+    }
+}

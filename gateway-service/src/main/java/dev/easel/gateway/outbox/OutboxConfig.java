@@ -1,0 +1,30 @@
+package dev.easel.gateway.outbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The relay that moves committed outbox rows to Kafka. */
+@ConfigMapping(prefix = "easel.outbox")
+public interface OutboxConfig {
+
+    /** Whether this replica runs a relay (every replica may; rows are claimed with SKIP LOCKED). */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** How often the relay looks for rows nobody woke it for (other replicas, rows left by a crash). */
+    @WithDefault("500ms")
+    Duration pollInterval();
+
+    /** Rows claimed and published per round trip. */
+    @WithDefault("256")
+    int batchSize();
+
+    /** Longest wait between attempts while Kafka refuses records; the wait doubles from 100 ms up to this. */
+    @WithDefault("5s")
+    Duration maxBackoff();
+
+    /** How long one batch may wait for the broker's acknowledgements before it counts as failed. */
+    @WithDefault("15s")
+    Duration sendTimeout();
+}

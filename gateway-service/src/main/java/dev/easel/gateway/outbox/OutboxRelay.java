@@ -1,0 +1,239 @@
+package dev.easel.gateway.outbox;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.easel.common.json.JsonCodec;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes committed {@code job_outbox} rows to Kafka and deletes them once the broker has acknowledged them.
+ *
+ * <p>Our own relay rather than a CDC pipeline (Debezium) or a messaging extension: the outbox is one table
+ * written by this service, so a claim-publish-delete loop over {@code FOR UPDATE SKIP LOCKED} gives prompt
+ * delivery (woken on commit), safe concurrency between gateway replicas and retry-until-acknowledged without
+ * running Kafka Connect. Delivery is at least once: a crash after the broker's ack and before the delete
+ * publishes the row again, which consumers absorb (job ids and event sequence numbers make them idempotent).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+
+    private final AgroalDataSource dataSource;
+    private final OutboxConfig config;
+    private final Map<String, Object> kafka;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicLong oldestPendingMillis = new AtomicLong();
+    private volatile boolean running;
+    private volatile Thread thread;
+    private Producer<String, byte[]> producer;
+
+    OutboxRelay(AgroalDataSource dataSource, OutboxConfig config,
+                @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.kafka = kafka;
+        this.published = Counter.builder("easel_outbox_published_records")
+                .description("Outbox records acknowledged by Kafka").register(registry);
+        this.failures = Counter.builder("easel_outbox_publish_failures")
+                .description("Outbox batches that Kafka did not acknowledge").register(registry);
+        registry.gauge("easel_outbox_lag_seconds", oldestPendingMillis, v -> v.get() / 1000.0);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.relayEnabled()) {
+            Log.info("outbox relay disabled on this replica");
+            return;
+        }
+        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        running = true;
+        thread = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Asks the relay to look at the outbox now; called after a transaction that added rows commits. */
+    public void wake() {
+        if (wakeUps.availablePermits() == 0) {
+            wakeUps.release();
+        }
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-gateway") + "-outbox");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // While the broker is away, send() must fail fast so the loop backs off instead of blocking a minute.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.sendTimeout().toMillis());
+        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        return props;
+    }
+
+    private void run() {
+        Duration backoff = MIN_BACKOFF;
+        while (running) {
+            try {
+                int sent = publishBatch();
+                backoff = MIN_BACKOFF;
+                if (sent < config.batchSize()) {
+                    wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUps.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | SQLException e) {
+                failures.increment();
+                Log.warnf("outbox relay: %s; retrying in %d ms", e.getMessage(), backoff.toMillis());
+                if (!sleep(backoff)) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Claims up to one batch, publishes it and deletes what the broker acknowledged; returns the row count. */
+    int publishBatch() throws SQLException, InterruptedException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<Row> rows = claim(connection);
+                if (rows.isEmpty()) {
+                    oldestPendingMillis.set(0);
+                    connection.commit();
+                    return 0;
+                }
+                oldestPendingMillis.set(Math.max(0, System.currentTimeMillis() - rows.getFirst().createdAt().getTime()));
+                List<Future<?>> acks = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+                    row.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                    acks.add(producer.send(record));
+                }
+                awaitAll(acks);
+                delete(connection, rows);
+                connection.commit();
+                published.increment(rows.size());
+                return rows.size();
+            } catch (RuntimeException | SQLException | InterruptedException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void awaitAll(List<Future<?>> acks) throws InterruptedException {
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        for (Future<?> ack : acks) {
+            try {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new OutboxPublishException("Kafka refused a record: " + e.getCause().getMessage(), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new OutboxPublishException("Kafka did not acknowledge within " + config.sendTimeout(), e);
+            }
+        }
+    }
+
+    private List<Row> claim(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, topic, record_key, payload, headers::text, created_at FROM job_outbox
+                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")) {
+            select.setInt(1, config.batchSize());
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                            headers(rs.getString(5)), rs.getTimestamp(6)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static void delete(Connection connection, List<Row> rows) throws SQLException {
+        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+        Array array = connection.createArrayOf("bigint", ids);
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM job_outbox WHERE id = ANY (?)")) {
+            delete.setArray(1, array);
+            delete.executeUpdate();
+        } finally {
+            array.free();
+        }
+    }
+
+    private static Map<String, String> headers(String json) {
+        try {
+            return JsonCodec.mapper().readValue(json, new TypeReference<Map<String, String>>() {
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("outbox headers are not a JSON object of strings", e);
+        }
+    }
+
+    private boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return running;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private record Row(long id, String topic, String key, byte[] payload, Map<String, String> headers,
+                       Timestamp createdAt) {
+    }
+}

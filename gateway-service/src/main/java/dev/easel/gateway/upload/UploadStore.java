@@ -1,0 +1,112 @@
+package dev.easel.gateway.upload;
+
+import dev.easel.common.job.ImageRef;
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.common.validation.DataUrlImageInspector;
+import dev.easel.common.validation.ImageInfo;
+import dev.easel.common.validation.ImageInspector;
+import dev.easel.common.validation.ImageRejectedException;
+import dev.easel.common.validation.InvalidRequestException;
+import dev.easel.common.validation.Violation;
+import dev.easel.platform.storage.StorageConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Input images in object storage. Checks an image from its header (type, dimensions, pixel count) before
+ * storing it, keeps those facts as object metadata, and resolves {@code upload:<id>} references from them
+ * without downloading the image again.
+ */
+@ApplicationScoped
+public class UploadStore implements ImageInspector {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final S3Client s3;
+    private final StorageConfig storage;
+    private final DataUrlImageInspector inspector;
+
+    UploadStore(S3Client s3, StorageConfig storage, UploadConfig config) {
+        this.s3 = s3;
+        this.storage = storage;
+        this.inspector = new DataUrlImageInspector(config.maxBytes(), config.maxPixels());
+    }
+
+    /**
+     * @param field the request field the image came in, named in the violation when it is rejected
+     * @throws InvalidRequestException ({@code image_invalid} / {@code image_too_large}) when the bytes are not a
+     *     PNG, JPEG or WebP within the limits
+     */
+    public StoredImage store(byte[] bytes, String field) {
+        ImageInfo info;
+        try {
+            info = inspector.inspectBytes(bytes);
+        } catch (ImageRejectedException e) {
+            throw new InvalidRequestException(List.of(new Violation(field, e.code(), e.getMessage())));
+        }
+        String id = HexFormat.of().formatHex(randomBytes());
+        s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(id)).contentType(info.mediaType())
+                        .metadata(Map.of("width", Integer.toString(info.width()),
+                                "height", Integer.toString(info.height()), "sha256", info.sha256())),
+                RequestBody.fromBytes(bytes));
+        return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return id;
+    }
+
+    /** Checks any image reference: inline data from its bytes, uploads from their stored metadata. */
+    @Override
+    public ImageInfo inspect(ImageRef ref) {
+        return switch (ref) {
+            case ImageRef.DataUrl dataUrl -> inspector.inspect(dataUrl);
+            case ImageRef.Upload upload -> head(upload.id());
+        };
+    }
+
+    private ImageInfo head(String id) {
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(h -> h.bucket(storage.bucket()).key(StorageKeys.upload(id)));
+        } catch (NoSuchKeyException e) {
+            throw ImageRejectedException.invalid("upload " + id + " does not exist");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw ImageRejectedException.invalid("upload " + id + " does not exist");
+            }
+            throw e;
+        }
+        Map<String, String> meta = head.metadata();
+        try {
+            return new ImageInfo(Integer.parseInt(meta.get("width")), Integer.parseInt(meta.get("height")),
+                    head.contentType(), meta.get("sha256"));
+        } catch (RuntimeException e) {
+            throw ImageRejectedException.invalid("upload " + id + " was not stored through /v1/uploads");
+        }
+    }
+
+    /**
+     * Moves an inline image to storage so that job rows and Kafka messages carry a short reference; the id is
+     * the content hash, so the same image inlined twice is stored once.
+     */
+    public ImageRef.Upload stage(ImageRef.DataUrl image) {
+        ImageInfo info = inspector.inspect(image);
+        String id = "sha256-" + info.sha256().substring(0, 40);
+        s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(id)).contentType(info.mediaType())
+                        .metadata(Map.of("width", Integer.toString(info.width()),
+                                "height", Integer.toString(info.height()), "sha256", info.sha256())),
+                RequestBody.fromBytes(image.bytes()));
+        return new ImageRef.Upload(id);
+    }
+}

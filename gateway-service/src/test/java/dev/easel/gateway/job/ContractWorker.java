@@ -1,0 +1,114 @@
+package dev.easel.gateway.job;
+
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.queue.Topics;
+import dev.easel.testsupport.LocalStack;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Plays a worker against the real broker: reads what the gateway publishes on {@code easel.jobs} (from the
+ * moment it was created) and publishes job events on {@code easel.job-events}, as a worker would.
+ */
+final class ContractWorker implements AutoCloseable {
+
+    static final String WORKER_ID = "contract-worker";
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, List<JobRequested>> seen = new ConcurrentHashMap<>();
+
+    ContractWorker() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOBS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Every {@code easel.jobs} record for the job published since this worker started, waiting up to {@code timeout} for the first. */
+    List<JobRequested> received(String jobId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            drain(Duration.ofMillis(100));
+            List<JobRequested> records = seen.get(jobId);
+            if (records != null) {
+                drain(Duration.ofMillis(200));
+                return List.copyOf(seen.get(jobId));
+            }
+        }
+        return List.of();
+    }
+
+    JobRequested take(String jobId) {
+        List<JobRequested> records = received(jobId, Duration.ofSeconds(20));
+        if (records.isEmpty()) {
+            throw new AssertionError("job " + jobId + " was not published to " + Topics.JOBS);
+        }
+        return records.getFirst();
+    }
+
+    /** Counts what was published per job id until nothing new arrives for {@code quiet}. */
+    Map<String, List<JobRequested>> drainAll(Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int size = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            drain(Duration.ofMillis(200));
+            int now = seen.values().stream().mapToInt(List::size).sum();
+            if (now != size) {
+                size = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > quiet.toNanos()) {
+                break;
+            }
+        }
+        return Map.copyOf(seen);
+    }
+
+    private void drain(Duration poll) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(poll)) {
+            JobRequested job = JsonCodec.decode(record.value(), JobRequested.class);
+            seen.computeIfAbsent(record.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(job);
+        }
+    }
+
+
+    void publish(JobEvent event) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, event.jobId(), JsonCodec.encode(event))).get();
+        } catch (Exception e) {
+            throw new AssertionError("could not publish " + event, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        producer.close();
+    }
+}
