@@ -20,7 +20,7 @@ import dev.easel.gateway.outbox.Outbox;
 import dev.easel.gateway.upload.UploadStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -56,10 +56,12 @@ public class JobService {
     private final Outbox outbox;
     private final CancelFlags cancelFlags;
     private final JobUpdates updates;
+    private final OpenTelemetry telemetry;
     private final Counter submitted;
 
     JobService(ConfiguredModelCatalog catalog, UploadStore uploads, Outbox outbox, CancelFlags cancelFlags,
-               JobUpdates updates, MeterRegistry registry) {
+               JobUpdates updates, OpenTelemetry telemetry, MeterRegistry registry) {
+        this.telemetry = telemetry;
         this.catalog = catalog;
         this.uploads = uploads;
         this.outbox = outbox;
@@ -146,9 +148,10 @@ public class JobService {
         return job;
     }
 
-    private static Map<String, String> traceHeaders() {
+    /** The submitting request's trace context (W3C {@code traceparent}), carried to the worker in Kafka headers. */
+    private Map<String, String> traceHeaders() {
         Map<String, String> headers = new HashMap<>();
-        GlobalOpenTelemetry.getPropagators().getTextMapPropagator()
+        telemetry.getPropagators().getTextMapPropagator()
                 .inject(Context.current(), headers, (carrier, key, value) -> carrier.put(key, value));
         headers.put(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION));
         return headers;

@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -48,6 +50,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public class OutboxRelay {
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    // Beyond delivery.timeout.ms every send has completed; the grace covers clock and scheduling slack.
+    private static final Duration ACK_GRACE = Duration.ofSeconds(5);
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
@@ -160,30 +164,63 @@ public class OutboxRelay {
                 for (Row row : rows) {
                     ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
                     row.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-                    acks.add(producer.send(record));
+                    Future<?> ack = producer.send(record);
+                    acks.add(ack);
+                    if (ack.isDone() && failed(ack)) {
+                        // The broker is unreachable (no metadata): sending the rest would only wait max.block.ms each.
+                        break;
+                    }
                 }
-                awaitAll(acks);
-                delete(connection, rows);
+                List<Row> delivered = awaitAll(rows, acks);
+                if (!delivered.isEmpty()) {
+                    delete(connection, delivered);
+                }
                 connection.commit();
-                published.increment(rows.size());
+                published.increment(delivered.size());
+                if (delivered.size() < rows.size()) {
+                    throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
+                            + " records were not acknowledged by Kafka", null);
+                }
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
-                connection.rollback();
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
                 throw e;
             }
         }
     }
 
-    private void awaitAll(List<Future<?>> acks) throws InterruptedException {
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        for (Future<?> ack : acks) {
+    /**
+     * Waits until every send has completed, one way or the other, and returns the rows Kafka acknowledged.
+     * Abandoning a pending send would let it succeed later while its row is sent again: a duplicate.
+     */
+    private List<Row> awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos() + ACK_GRACE.toNanos();
+        List<Row> delivered = new ArrayList<>(acks.size());
+        for (int i = 0; i < acks.size(); i++) {
             try {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new OutboxPublishException("Kafka refused a record: " + e.getCause().getMessage(), e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new OutboxPublishException("Kafka did not acknowledge within " + config.sendTimeout(), e);
+                acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                delivered.add(rows.get(i));
+            } catch (ExecutionException e) {
+                Log.debugf("job %s: outbox record not acknowledged: %s", rows.get(i).key(), e.getCause().getMessage());
+            } catch (TimeoutException e) {
+                Log.warnf("job %s: no answer from Kafka within %s; the record will be sent again",
+                        rows.get(i).key(), config.sendTimeout().plus(ACK_GRACE));
             }
+        }
+        return delivered;
+    }
+
+    private static boolean failed(Future<?> ack) {
+        try {
+            ack.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
