@@ -3,7 +3,7 @@ package dev.easel.gateway.event;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
-import dev.easel.common.queue.Topics;
+import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -51,16 +51,18 @@ public class JobEventConsumer {
 
     private final JobEventApplier applier;
     private final EventsConfig config;
+    private final TopicsConfig topics;
     private final Map<String, Object> kafka;
     private final Counter undecodable;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
 
-    JobEventConsumer(JobEventApplier applier, EventsConfig config,
+    JobEventConsumer(JobEventApplier applier, EventsConfig config, TopicsConfig topics,
                      @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.applier = applier;
         this.config = config;
+        this.topics = topics;
         this.kafka = kafka;
         this.undecodable = Counter.builder("easel_job_events_undecodable")
                 .description("Records on easel.job-events that are not a job event this version knows").register(registry);
@@ -73,7 +75,7 @@ public class JobEventConsumer {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-gateway") + "-events");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.GATEWAY_GROUP);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topics.gatewayGroup());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
@@ -102,7 +104,7 @@ public class JobEventConsumer {
     private void run() {
         Duration backoff = Duration.ofMillis(100);
         try (KafkaConsumer<String, byte[]> c = consumer) {
-            c.subscribe(List.of(Topics.JOB_EVENTS));
+            c.subscribe(List.of(topics.jobEvents()));
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();

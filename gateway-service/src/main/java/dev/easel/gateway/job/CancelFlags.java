@@ -1,5 +1,6 @@
 package dev.easel.gateway.job;
 
+import dev.easel.common.queue.RedisKeys;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -24,7 +25,7 @@ public class CancelFlags {
     }
 
     public static String key(UUID jobId) {
-        return "easel:cancel:" + jobId;
+        return RedisKeys.cancelFlag(jobId.toString());
     }
 
     /** Raises the flag; returns false (logged) when Redis is unreachable. */

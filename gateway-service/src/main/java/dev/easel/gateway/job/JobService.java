@@ -18,6 +18,7 @@ import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.model.ConfiguredModelCatalog;
 import dev.easel.gateway.outbox.Outbox;
 import dev.easel.gateway.upload.UploadStore;
+import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -57,11 +58,13 @@ public class JobService {
     private final CancelFlags cancelFlags;
     private final JobUpdates updates;
     private final OpenTelemetry telemetry;
+    private final TopicsConfig topics;
     private final Counter submitted;
 
     JobService(ConfiguredModelCatalog catalog, UploadStore uploads, Outbox outbox, CancelFlags cancelFlags,
-               JobUpdates updates, OpenTelemetry telemetry, MeterRegistry registry) {
+               JobUpdates updates, OpenTelemetry telemetry, TopicsConfig topics, MeterRegistry registry) {
         this.telemetry = telemetry;
+        this.topics = topics;
         this.catalog = catalog;
         this.uploads = uploads;
         this.outbox = outbox;
@@ -96,7 +99,7 @@ public class JobService {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 job.persist();
-                outbox.add(job.id, Topics.JOBS, job.id.toString(), JsonCodec.encode(message), traceHeaders());
+                outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message), traceHeaders());
             });
         } catch (RuntimeException e) {
             if (idempotencyKey != null && isUniqueViolation(e)) {

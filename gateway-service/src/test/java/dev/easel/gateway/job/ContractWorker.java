@@ -3,7 +3,6 @@ package dev.easel.gateway.job;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.json.JsonCodec;
-import dev.easel.common.queue.Topics;
 import dev.easel.testsupport.LocalStack;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ContractWorker implements AutoCloseable {
 
     static final String WORKER_ID = "contract-worker";
+    // The test application's topics (unique per run, see TestTopics).
+    static final String JOBS = ConfigProvider.getConfig().getValue("easel.topics.jobs", String.class);
+    static final String JOB_EVENTS = ConfigProvider.getConfig().getValue("easel.topics.job-events", String.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -39,7 +42,7 @@ final class ContractWorker implements AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOBS).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(JOBS).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
@@ -67,7 +70,7 @@ final class ContractWorker implements AutoCloseable {
     JobRequested take(String jobId) {
         List<JobRequested> records = received(jobId, Duration.ofSeconds(20));
         if (records.isEmpty()) {
-            throw new AssertionError("job " + jobId + " was not published to " + Topics.JOBS);
+            throw new AssertionError("job " + jobId + " was not published to " + JOBS);
         }
         return records.getFirst();
     }
@@ -100,7 +103,7 @@ final class ContractWorker implements AutoCloseable {
 
     void publish(JobEvent event) {
         try {
-            producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, event.jobId(), JsonCodec.encode(event))).get();
+            producer.send(new ProducerRecord<>(JOB_EVENTS, event.jobId(), JsonCodec.encode(event))).get();
         } catch (Exception e) {
             throw new AssertionError("could not publish " + event, e);
         }

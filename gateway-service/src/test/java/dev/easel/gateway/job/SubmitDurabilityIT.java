@@ -86,7 +86,8 @@ class SubmitDurabilityIT {
         try (ContractWorker worker = new ContractWorker()) {
             String id;
             // A gateway whose relay never runs: every accepted job stops between commit and publish.
-            GatewayProcess first = GatewayProcess.start(database.jdbcUrl(), Map.of("EASEL_OUTBOX_RELAY_ENABLED", "false"));
+            GatewayProcess first = GatewayProcess.start(database.jdbcUrl(), Map.of("EASEL_OUTBOX_RELAY_ENABLED", "false",
+                    "EASEL_TOPICS_JOBS", ContractWorker.JOBS, "EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS));
             try {
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(first.uri("/v1/jobs"))
                                 .header("Content-Type", "application/json")
@@ -100,7 +101,8 @@ class SubmitDurabilityIT {
             }
             assertThat(worker.received(id, Duration.ofSeconds(2))).isEmpty();
 
-            try (GatewayProcess second = GatewayProcess.start(database.jdbcUrl(), Map.of())) {
+            try (GatewayProcess second = GatewayProcess.start(database.jdbcUrl(), Map.of(
+                    "EASEL_TOPICS_JOBS", ContractWorker.JOBS, "EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS))) {
                 List<JobRequested> records = worker.received(id, Duration.ofSeconds(20));
                 assertThat(records).hasSize(1);
                 assertThat(records.getFirst().jobId()).isEqualTo(id);

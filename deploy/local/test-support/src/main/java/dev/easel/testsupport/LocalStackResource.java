@@ -12,6 +12,7 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     private boolean withDatabase = true;
     private TestDatabase database;
+    private TestTopics topics;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -28,6 +29,8 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("easel.storage.access-key-id", LocalStack.s3AccessKey());
         config.put("easel.storage.secret-access-key", LocalStack.s3SecretKey());
         config.put("quarkus.redis.hosts", LocalStack.redisUrl());
+        topics = TestTopics.create();
+        config.putAll(topics.config());
         if (withDatabase) {
             database = TestDatabase.create();
             config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
@@ -38,6 +41,9 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (topics != null) {
+            topics.delete();
+        }
         if (database != null) {
             database.drop();
         }

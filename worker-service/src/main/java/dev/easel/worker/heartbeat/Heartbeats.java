@@ -1,0 +1,91 @@
+package dev.easel.worker.heartbeat;
+
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.model.ModelLimits;
+import dev.easel.common.queue.RedisKeys;
+import dev.easel.worker.model.ModelHost;
+import dev.easel.worker.queue.JobSlots;
+import dev.easel.worker.queue.SlotStats;
+import dev.easel.worker.queue.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.redis.datasource.value.ValueCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes this worker's heartbeat to Redis ({@code easel:workers:{id}}, expiring after {@code heartbeat-ttl}):
+ * its models with their limits, slots, busy slots, execution provider and mean step time, for the gateway's
+ * model list and ETAs. A worker that dies drops out when its key expires.
+ */
+@ApplicationScoped
+public class Heartbeats {
+
+    /** The heartbeat value. */
+    public record WorkerHeartbeat(String workerId, List<ModelLimits> models, String provider, int slots, int busySlots,
+                                  double meanStepMs, Instant at) {
+    }
+
+    private final ValueCommands<String, String> values;
+    private final JobSlots jobSlots;
+    private final SlotStats stats;
+    private final ModelHost models;
+    private final WorkerConfig config;
+    private final MeterRegistry registry;
+    private ScheduledExecutorService timer;
+
+    Heartbeats(RedisDataSource redis, JobSlots jobSlots, SlotStats stats, ModelHost models, WorkerConfig config,
+               MeterRegistry registry) {
+        this.values = redis.value(String.class);
+        this.jobSlots = jobSlots;
+        this.stats = stats;
+        this.models = models;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("heartbeat").daemon().unstarted(r));
+        long period = config.heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        try {
+            values.getdel(RedisKeys.worker(jobSlots.workerId()));
+        } catch (RuntimeException e) {
+            Log.debugf("heartbeat not removed at shutdown: %s", e.getMessage());
+        }
+    }
+
+    private void beat() {
+        if (!jobSlots.accepting()) {
+            return;
+        }
+        try {
+            var pipeline = models.pipeline().orElseThrow();
+            Timer steps = registry.find("easel_worker_step_seconds").timer();
+            double meanStepMs = steps == null || steps.count() == 0 ? 0 : steps.mean(TimeUnit.MILLISECONDS);
+            WorkerHeartbeat heartbeat = new WorkerHeartbeat(jobSlots.workerId(), List.of(pipeline.model().pkg().limits()),
+                    pipeline.model().provider().wireName(), stats.slots(), stats.busy(), meanStepMs, Instant.now());
+            values.set(RedisKeys.worker(jobSlots.workerId()),
+                    new String(JsonCodec.encode(heartbeat), StandardCharsets.UTF_8), new SetArgs().ex(config.heartbeatTtl()));
+        } catch (RuntimeException e) {
+            Log.warnf("heartbeat not written: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.easel.worker.job;
+
+import dev.easel.common.event.DeadLetter;
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.platform.kafka.TopicsConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes job events on {@code easel.job-events} and dead letters on {@code easel.jobs.dlq}. Status events
+ * are sent synchronously (a job is acknowledged only after its terminal event is on the broker); progress
+ * events are fire-and-forget.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Producer<String, byte[]> producer;
+    private final TopicsConfig topics;
+
+    EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics) {
+        this.topics = topics;
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-worker") + "-events");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * @throws TransientJobException when the broker does not acknowledge the event in time
+     */
+    public void publish(JobEvent event) {
+        send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), event.jobId());
+    }
+
+    /** Progress is best effort: a lost progress event is superseded by the next one. */
+    public void publishProgress(JobEvent.Progress event) {
+        producer.send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), (meta, e) -> {
+            if (e != null) {
+                Log.debugf("job %s: progress event lost: %s", event.jobId(), e.getMessage());
+            }
+        });
+    }
+
+    public void deadLetter(DeadLetter letter, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetters(), letter.job().jobId(), JsonCodec.encode(letter));
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        send(record, letter.job().jobId());
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, String jobId) {
+        try {
+            producer.send(record).get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TransientJobException("queue_unavailable", "cannot publish to " + record.topic() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TransientJobException("queue_unavailable", "no acknowledgement from " + record.topic(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientJobException("interrupted", "interrupted while publishing for job " + jobId, e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,256 @@
+package dev.easel.worker.job;
+
+import dev.easel.common.event.DeadLetter;
+import dev.easel.common.event.JobError;
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobMetrics;
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.ResultImage;
+import dev.easel.common.job.ImageRef;
+import dev.easel.common.job.JobSpec;
+import dev.easel.common.job.JobStage;
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.worker.inference.EngineException;
+import dev.easel.worker.inference.GenerationCanceledException;
+import dev.easel.worker.inference.image.ImageCodec;
+import dev.easel.worker.inference.image.PngParameters;
+import dev.easel.worker.inference.pipeline.Generation;
+import dev.easel.worker.inference.pipeline.GenerationRequest;
+import dev.easel.worker.inference.pipeline.Pipeline;
+import dev.easel.worker.inference.pipeline.ProgressListener;
+import dev.easel.worker.queue.WorkerConfig;
+import dev.easel.worker.storage.ResultStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs one delivery of one job: checks the cancel flag and start deadline, generates with the engine while
+ * publishing progress, stores the images, publishes the outcome, and says how to settle the record.
+ */
+@ApplicationScoped
+public class JobRunner {
+
+    private static final int THUMBNAIL_SIDE = 256;
+    private static final int PREVIEW_SIDE = 256;
+
+    private final EventPublisher events;
+    private final ResultStore store;
+    private final CancelSignal cancels;
+    private final WorkerConfig config;
+    private final MeterRegistry registry;
+    private final Timer queueWait;
+    private final Timer stepTime;
+
+    JobRunner(EventPublisher events, ResultStore store, CancelSignal cancels, WorkerConfig config, MeterRegistry registry) {
+        this.events = events;
+        this.store = store;
+        this.cancels = cancels;
+        this.config = config;
+        this.registry = registry;
+        this.queueWait = Timer.builder("easel_worker_queue_wait_seconds").description("Submit to start of a job")
+                .register(registry);
+        this.stepTime = Timer.builder("easel_worker_step_seconds").description("One denoising step")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** The record's context: who runs it, which delivery this is, and when to give it back unfinished. */
+    public record Delivery(String workerId, int deliveryCount, Map<String, String> headers, BooleanSupplier stopRequested) {
+    }
+
+    public RunOutcome run(JobRequested job, Pipeline pipeline, Delivery delivery) {
+        Run run = new Run(job, delivery);
+        try {
+            return run.execute(pipeline);
+        } catch (TransientJobException e) {
+            return run.transientFailure(e.code(), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // An engine bug or an unexpected provider error: the next attempt may run on another worker.
+            return run.transientFailure("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private final class Run {
+        private final JobRequested job;
+        private final Delivery delivery;
+        private final String id;
+        private final int attempt;
+        private long seq;
+        private long lastProgressNanos;
+        private final long startNanos = System.nanoTime();
+
+        Run(JobRequested job, Delivery delivery) {
+            this.job = job;
+            this.delivery = delivery;
+            this.id = job.jobId();
+            this.attempt = delivery.deliveryCount();
+        }
+
+        RunOutcome execute(Pipeline pipeline) {
+            Instant now = Instant.now();
+            if (cancels.isCanceled(id)) {
+                events.publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), now));
+                return count("canceled", RunOutcome.ACCEPT);
+            }
+            if (job.expiredAt(now)) {
+                events.publish(new JobEvent.Expired(id, attempt, seq++, delivery.workerId(), now));
+                Log.infof("job %s: start deadline passed before it started", id);
+                return count("expired", RunOutcome.ACCEPT);
+            }
+            events.publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
+            long queueMs = Math.max(0, Duration.between(job.submittedAt(), now).toMillis());
+            queueWait.record(Duration.ofMillis(queueMs));
+            Log.infof("job %s: started attempt %d (%s, %s)", id, attempt, job.spec().kind().wireName(),
+                    delivery.headers().getOrDefault("traceparent", "no trace"));
+            JobSpec spec = job.spec();
+            GenerationRequest request;
+            try {
+                request = GenerationRequest.of(spec, input(spec.image(), "image"), input(spec.mask(), "mask"));
+            } catch (EngineException e) {
+                return failed(e.code(), e.getMessage());
+            }
+            long deadline = startNanos + config.runTimeout().toNanos();
+            Generation generation;
+            long inferenceStart = System.nanoTime();
+            try {
+                generation = pipeline.generate(request, new Progress(), () -> stop(deadline));
+            } catch (GenerationCanceledException e) {
+                if (cancels.isCanceled(id)) {
+                    events.publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), Instant.now()));
+                    Log.infof("job %s: canceled at step %s", id, e.getMessage());
+                    return count("canceled", RunOutcome.ACCEPT);
+                }
+                if (System.nanoTime() > deadline) {
+                    return failed("run_timeout", "the job ran longer than " + config.runTimeout());
+                }
+                Log.infof("job %s: stopped for shutdown; released for another worker", id);
+                return count("released", RunOutcome.RELEASE);
+            } catch (EngineException e) {
+                if (e.retryable()) {
+                    throw new TransientJobException(e.code(), e.getMessage(), e);
+                }
+                return failed(e.code(), e.getMessage());
+            }
+            long inferenceMs = (System.nanoTime() - inferenceStart) / 1_000_000;
+            progress(JobStage.UPLOADING, 0, 0, null);
+            long uploadStart = System.nanoTime();
+            List<ResultImage> images = upload(spec, pipeline, generation);
+            long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
+            long runMs = (System.nanoTime() - startNanos) / 1_000_000;
+            events.publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
+                    new JobMetrics(queueMs, runMs, inferenceMs, uploadMs)));
+            Log.infof("job %s: succeeded in %d ms (inference %d ms, upload %d ms, %s)", id, runMs, inferenceMs, uploadMs,
+                    generation.provider().wireName());
+            return count("succeeded", RunOutcome.ACCEPT);
+        }
+
+        private boolean stop(long deadline) {
+            return delivery.stopRequested().getAsBoolean() || System.nanoTime() > deadline || cancels.isCanceled(id);
+        }
+
+        private BufferedImage input(ImageRef ref, String field) {
+            if (ref == null) {
+                return null;
+            }
+            byte[] bytes = switch (ref) {
+                case ImageRef.DataUrl data -> data.bytes();
+                case ImageRef.Upload upload -> store.upload(upload.id());
+            };
+            if (bytes == null) {
+                throw new EngineException("image_invalid", field + " " + ref.wire() + " no longer exists", false, null);
+            }
+            return ImageCodec.decode(bytes, Long.MAX_VALUE, field);
+        }
+
+        private List<ResultImage> upload(JobSpec spec, Pipeline pipeline, Generation generation) {
+            List<ResultImage> images = new ArrayList<>();
+            for (int i = 0; i < generation.images().size(); i++) {
+                BufferedImage image = generation.images().get(i);
+                long seed = generation.seeds().get(i);
+                String key = StorageKeys.output(id, i);
+                String thumb = StorageKeys.thumbnail(id, i);
+                store.put(key, ImageCodec.png(image, PngParameters.of(spec, pipeline.model().pkg().limits(), seed)), "image/png");
+                store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg");
+                images.add(new ResultImage(i, key, thumb, image.getWidth(), image.getHeight(), seed, "image/png"));
+            }
+            return images;
+        }
+
+        private RunOutcome failed(String code, String message) {
+            events.publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
+                    new JobError(code, message, false)));
+            Log.infof("job %s: failed (%s): %s", id, code, message);
+            return count("failed", RunOutcome.ACCEPT);
+        }
+
+        RunOutcome transientFailure(String code, String message, Throwable cause) {
+            if (attempt < config.maxDeliveries()) {
+                Log.warnf(cause, "job %s: attempt %d failed (%s: %s); released for another delivery", id, attempt, code, message);
+                return count("released", RunOutcome.RELEASE);
+            }
+            JobError error = new JobError(code, message, true);
+            Log.errorf(cause, "job %s: attempt %d of %d failed (%s); dead-lettered", id, attempt, config.maxDeliveries(), code);
+            try {
+                events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), error, Instant.now()), delivery.headers());
+                events.publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
+                        new JobError("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message, false)));
+                return count("dead_lettered", RunOutcome.ACCEPT);
+            } catch (TransientJobException e) {
+                Log.errorf(e, "job %s: cannot dead-letter it either; releasing", id);
+                return count("released", RunOutcome.RELEASE);
+            }
+        }
+
+        private RunOutcome count(String outcome, RunOutcome settle) {
+            registry.counter("easel_worker_jobs", "outcome", outcome).increment();
+            return settle;
+        }
+
+        private void progress(JobStage stage, int step, int steps, String previewKey) {
+            events.publishProgress(new JobEvent.Progress(id, attempt, seq++, delivery.workerId(), Instant.now(), stage,
+                    step, steps, previewKey));
+        }
+
+        /** Stage changes go out at once; steps at most every {@code progress-interval}, previews with them. */
+        private final class Progress implements ProgressListener {
+            private long lastStepNanos = System.nanoTime();
+
+            @Override
+            public void stage(JobStage stage) {
+                progress(stage, 0, 0, null);
+                lastStepNanos = System.nanoTime();
+            }
+
+            @Override
+            public void step(int step, int steps, Supplier<BufferedImage> preview) {
+                long now = System.nanoTime();
+                stepTime.record(Duration.ofNanos(now - lastStepNanos));
+                lastStepNanos = now;
+                if (now - lastProgressNanos < config.progressInterval().toNanos() && step < steps) {
+                    return;
+                }
+                lastProgressNanos = now;
+                String previewKey = null;
+                if (preview != null) {
+                    try {
+                        previewKey = StorageKeys.preview(id);
+                        store.put(previewKey, ImageCodec.jpeg(preview.get(), PREVIEW_SIDE, 0.7f), "image/jpeg");
+                    } catch (TransientJobException e) {
+                        Log.debugf("job %s: preview not stored: %s", id, e.getMessage());
+                        previewKey = null;
+                    }
+                }
+                progress(JobStage.DENOISING, step, steps, previewKey);
+            }
+        }
+    }
+}

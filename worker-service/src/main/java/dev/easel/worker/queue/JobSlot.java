@@ -1,0 +1,222 @@
+package dev.easel.worker.queue;
+
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.json.JsonCodecException;
+import dev.easel.platform.kafka.TopicsConfig;
+import dev.easel.worker.inference.pipeline.Pipeline;
+import dev.easel.worker.job.JobRunner;
+import dev.easel.worker.job.RunOutcome;
+import io.quarkus.logging.Log;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * One job slot: its own share consumer that acquires at most one {@code easel.jobs} record at a time
+ * ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}), so a worker never holds more records
+ * than it has free slots. The poll thread keeps the group membership alive and renews the running job's
+ * acquisition lock every {@code renew-interval}; the job itself runs on its own thread.
+ */
+final class JobSlot {
+
+    private final int index;
+    private final String workerId;
+    private final Map<String, Object> kafka;
+    private final WorkerConfig config;
+    private final TopicsConfig topics;
+    private final JobRunner runner;
+    private final Pipeline pipeline;
+    private final SlotStats stats;
+    private volatile boolean acquiring = true;
+    private volatile boolean stopNow;
+    private volatile Thread thread;
+    private volatile KafkaShareConsumer<String, byte[]> consumer;
+
+    JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
+            JobRunner runner, Pipeline pipeline, SlotStats stats) {
+        this.topics = topics;
+        this.index = index;
+        this.workerId = workerId;
+        this.kafka = kafka;
+        this.config = config;
+        this.runner = runner;
+        this.pipeline = pipeline;
+        this.stats = stats;
+    }
+
+    void start() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-slot-" + index);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topics.workerGroup());
+        props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        thread = Thread.ofPlatform().name("job-slot-" + index).start(this::loop);
+    }
+
+    /** Stops taking new records; the running job may finish. */
+    void stopAcquiring() {
+        acquiring = false;
+    }
+
+    /** The grace period is over: the running job stops at its next step and its record is released. */
+    void stopNow() {
+        stopNow = true;
+    }
+
+    /** Waits for the slot's loop to end; returns whether it did. */
+    boolean join(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        return t == null || t.join(timeout);
+    }
+
+    /** Last resort: interrupts the consumer; closing it releases the record it holds. */
+    void abort() {
+        consumer.wakeup();
+    }
+
+    private void loop() {
+        Running current = null;
+        try (KafkaShareConsumer<String, byte[]> c = consumer) {
+            c.subscribe(List.of(topics.jobs()));
+            while (acquiring || current != null) {
+                for (ConsumerRecord<String, byte[]> record : c.poll(current == null ? Duration.ofSeconds(1) : Duration.ofMillis(50))) {
+                    if (current != null && current.isFor(record)) {
+                        current.record = record;
+                    } else if (current == null && acquiring) {
+                        current = start(record);
+                    } else {
+                        // Not expected with record_limit and one record per poll; never hold a record we cannot run.
+                        Log.warnf("job %s: slot %d is busy; released", record.key(), index);
+                        c.acknowledge(record, AcknowledgeType.RELEASE);
+                    }
+                }
+                if (current != null && current.record != null) {
+                    current = settleOrRenew(c, current);
+                } else if (current != null && current.lostForTooLong()) {
+                    Log.warnf("job %s: the broker stopped returning the record; its lock has expired, leaving it to redelivery",
+                            current.jobId);
+                    current = null;
+                }
+            }
+        } catch (WakeupException e) {
+            Log.infof("slot %d: woken up to close", index);
+        } catch (RuntimeException e) {
+            Log.errorf(e, "slot %d: consumer loop failed", index);
+        } finally {
+            stats.slotStopped();
+        }
+    }
+
+    private Running start(ConsumerRecord<String, byte[]> record) {
+        int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : record.headers()) {
+            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+        }
+        Running running = new Running(record);
+        JobRequested job;
+        try {
+            job = JsonCodec.decode(record.value(), JobRequested.class);
+        } catch (JsonCodecException e) {
+            Log.errorf("job %s: not a job this version can read (%s); rejected", record.key(), e.getMessage());
+            running.result.complete(null);
+            running.reject = true;
+            return running;
+        }
+        stats.busy(+1);
+        running.jobId = job.jobId();
+        JobRunner.Delivery delivery = new JobRunner.Delivery(workerId, deliveries, headers, () -> stopNow);
+        Thread.ofPlatform().name("job-" + job.jobId()).start(() -> {
+            try {
+                running.result.complete(runner.run(job, pipeline, delivery));
+            } catch (RuntimeException e) {
+                Log.errorf(e, "job %s: runner failed", job.jobId());
+                running.result.complete(RunOutcome.RELEASE);
+            } finally {
+                stats.busy(-1);
+            }
+        });
+        return running;
+    }
+
+    /** Settles the record when its job is done (waiting up to the renew interval for that), else renews it. */
+    private Running settleOrRenew(KafkaShareConsumer<String, byte[]> c, Running current) {
+        RunOutcome outcome = current.await(config.renewInterval());
+        ConsumerRecord<String, byte[]> record = current.record;
+        current.record = null;
+        if (current.reject) {
+            c.acknowledge(record, AcknowledgeType.REJECT);
+            c.commitSync(Duration.ofSeconds(10));
+            return null;
+        }
+        if (outcome == null) {
+            c.acknowledge(record, AcknowledgeType.RENEW);
+            current.renewedAt = System.nanoTime();
+            return current;
+        }
+        c.acknowledge(record, outcome.acknowledgement());
+        c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
+                Log.warnf("job %s: %s of %s not committed: %s", current.jobId, outcome, partition, e.getMessage())));
+        return null;
+    }
+
+    /** The record a slot is working on and its run. */
+    private final class Running {
+        private final String topic;
+        private final int partition;
+        private final long offset;
+        private final CompletableFuture<RunOutcome> result = new CompletableFuture<>();
+        private ConsumerRecord<String, byte[]> record;
+        private String jobId;
+        private boolean reject;
+        private long renewedAt = System.nanoTime();
+
+        Running(ConsumerRecord<String, byte[]> record) {
+            this.topic = record.topic();
+            this.partition = record.partition();
+            this.offset = record.offset();
+            this.record = record;
+            this.jobId = record.key();
+        }
+
+        boolean isFor(ConsumerRecord<String, byte[]> other) {
+            return other.topic().equals(topic) && other.partition() == partition && other.offset() == offset;
+        }
+
+        RunOutcome await(Duration limit) {
+            try {
+                return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                return RunOutcome.RELEASE;
+            }
+        }
+
+        /** Renewed but not returned by the broker for longer than a lock lasts: the lock is gone. */
+        boolean lostForTooLong() {
+            return result.isDone() && System.nanoTime() - renewedAt > Duration.ofSeconds(60).toNanos();
+        }
+    }
+}

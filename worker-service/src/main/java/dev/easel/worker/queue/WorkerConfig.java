@@ -1,0 +1,53 @@
+package dev.easel.worker.queue;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How this worker takes jobs from the {@code easel.jobs} share group and runs them. */
+@ConfigMapping(prefix = "easel.worker")
+public interface WorkerConfig {
+
+    /** This worker's id in events and heartbeats; default: host name and process id. */
+    Optional<String> id();
+
+    /** Jobs run at the same time (one per device is the norm); each slot holds at most one record. */
+    @WithDefault("1")
+    int slots();
+
+    /**
+     * How often a running job's acquisition lock is renewed; keep it well under the group's
+     * {@code share.record.lock.duration.ms} (30 s by default).
+     */
+    @WithDefault("5s")
+    Duration renewInterval();
+
+    /**
+     * Deliveries before a job counts as poison: at this delivery a transient failure publishes {@code failed} and
+     * copies the job to {@code easel.jobs.dlq} instead of releasing it. Match the group's
+     * {@code share.delivery.count.limit} (5 by default).
+     */
+    @WithDefault("5")
+    int maxDeliveries();
+
+    /** Least time between two step-progress events of a job (stage changes are always sent). */
+    @WithDefault("250ms")
+    Duration progressInterval();
+
+    /** A job running longer than this is stopped and fails with {@code run_timeout}. */
+    @WithDefault("10m")
+    Duration runTimeout();
+
+    /** On shutdown, how long running jobs may take to finish before they are released for another worker. */
+    @WithDefault("30s")
+    Duration shutdownGrace();
+
+    /** How often the heartbeat is written to Redis. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** How long a heartbeat lives: a worker that stops refreshing drops out after this. */
+    @WithDefault("15s")
+    Duration heartbeatTtl();
+}

@@ -1,0 +1,49 @@
+package dev.easel.worker.storage;
+
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.platform.storage.StorageConfig;
+import dev.easel.worker.job.TransientJobException;
+import jakarta.enterprise.context.ApplicationScoped;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The worker's object storage: reads uploaded inputs and writes outputs, thumbnails and previews under the
+ * deterministic keys of {@link StorageKeys}, so a re-run overwrites instead of duplicating.
+ */
+@ApplicationScoped
+public class ResultStore {
+
+    private final S3Client s3;
+    private final StorageConfig config;
+
+    ResultStore(S3Client s3, StorageConfig config) {
+        this.s3 = s3;
+        this.config = config;
+    }
+
+    /**
+     * @return the bytes, or null when no such upload exists (a deterministic failure of the job)
+     * @throws TransientJobException when storage cannot be reached
+     */
+    public byte[] upload(String uploadId) {
+        try {
+            return s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(StorageKeys.upload(uploadId))).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (SdkException e) {
+            throw new TransientJobException("storage_unavailable", "cannot read upload " + uploadId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws TransientJobException when storage cannot be reached */
+    public void put(String key, byte[] bytes, String contentType) {
+        try {
+            s3.putObject(p -> p.bucket(config.bucket()).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+        } catch (SdkException e) {
+            throw new TransientJobException("storage_unavailable", "cannot write " + key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.easel.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.job.CacheMode;
+import dev.easel.common.job.ImageRef;
+import dev.easel.common.job.JobKind;
+import dev.easel.common.job.JobSpec;
+import dev.easel.common.job.JobStage;
+import dev.easel.common.job.Scheduler;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.queue.RedisKeys;
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.platform.kafka.TopicsConfig;
+import dev.easel.platform.storage.StorageConfig;
+import dev.easel.testsupport.LocalStack;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import javax.imageio.metadata.IIOMetadataNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The worker against the real broker, Redis and S3: jobs go in on the test's {@code easel.jobs} topic, events
+ * and images come out, exactly as the gateway would see them.
+ */
+@QuarkusTest
+class JobRunIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    TopicsConfig topics;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    StorageConfig storage;
+
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> events;
+    private final Map<String, List<JobEvent>> received = new HashMap<>();
+
+    @BeforeEach
+    void connect() {
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        events = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = events.partitionsFor(topics.jobEvents()).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        events.assign(partitions);
+        events.seekToBeginning(partitions);
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+        events.close();
+    }
+
+    @Test
+    void generatesAnImageStoresItAndReportsEveryStage() throws Exception {
+        JobRequested job = job(spec(JobKind.TEXT_TO_IMAGE, "a large red circle on a white background", 11, null, null), null);
+        publish(job);
+        List<JobEvent> seen = awaitTerminal(job.jobId());
+
+        assertThat(seen.getFirst()).isInstanceOf(JobEvent.Started.class);
+        JobEvent.Succeeded done = (JobEvent.Succeeded) seen.getLast();
+        assertThat(seen).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+        assertThat(seen.stream().map(JobEvent::seq).toList()).isSorted().doesNotHaveDuplicates();
+        List<JobStage> stages = seen.stream().filter(e -> e instanceof JobEvent.Progress).map(e -> ((JobEvent.Progress) e).stage())
+                .distinct().toList();
+        assertThat(stages).containsSubsequence(JobStage.ENCODING, JobStage.DENOISING, JobStage.DECODING, JobStage.UPLOADING);
+        assertThat(done.metrics().inferenceMs()).isPositive();
+        assertThat(done.images()).hasSize(1);
+        assertThat(done.images().getFirst().key()).isEqualTo(StorageKeys.output(job.jobId(), 0));
+        assertThat(done.images().getFirst().seed()).isEqualTo(11);
+
+        byte[] png = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.output(job.jobId(), 0))).asByteArray();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(64);
+        assertThat(image.getHeight()).isEqualTo(64);
+        assertThat(pngText(png)).contains("\"seed\":11").contains("a large red circle");
+        byte[] thumb = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.thumbnail(job.jobId(), 0))).asByteArray();
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumb))).isNotNull();
+        assertThat(seen.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.previewKey() != null)).isTrue();
+    }
+
+    @Test
+    void aJobCanceledBeforeItStartsIsDroppedWithoutRunning() {
+        JobRequested job = job(spec(JobKind.TEXT_TO_IMAGE, "a blue star", 1, null, null), null);
+        redis.value(String.class).set(RedisKeys.cancelFlag(job.jobId()), "1");
+        publish(job);
+        List<JobEvent> seen = awaitTerminal(job.jobId());
+        assertThat(seen).singleElement().isInstanceOf(JobEvent.Canceled.class);
+    }
+
+    @Test
+    void aJobPastItsStartDeadlineExpiresWithoutRunning() {
+        JobRequested job = job(spec(JobKind.TEXT_TO_IMAGE, "a green square", 2, null, null), Instant.now().minusSeconds(5));
+        publish(job);
+        assertThat(awaitTerminal(job.jobId())).singleElement().isInstanceOf(JobEvent.Expired.class);
+    }
+
+    @Test
+    void aMissingInputImageFailsTheJobForGood() {
+        JobRequested job = job(spec(JobKind.IMAGE_TO_IMAGE, "a pink triangle", 3, new ImageRef.Upload("gone-" + UUID.randomUUID()), 0.5),
+                null);
+        publish(job);
+        List<JobEvent> seen = awaitTerminal(job.jobId());
+        JobEvent.Failed failed = (JobEvent.Failed) seen.getLast();
+        assertThat(failed.error().code()).isEqualTo("image_invalid");
+        assertThat(failed.error().retryable()).isFalse();
+    }
+
+    @Test
+    void cancelingARunningJobStopsItWithinAStep() {
+        JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a brown circle", "", 256, 256, 150, 5.0,
+                Scheduler.EULER, 4, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
+        publish(job);
+        await().atMost(WAIT).until(() -> poll(job.jobId()).stream().anyMatch(e -> e instanceof JobEvent.Progress p
+                && p.stage() == JobStage.DENOISING && p.step() >= 2));
+        redis.value(String.class).set(RedisKeys.cancelFlag(job.jobId()), "1");
+        List<JobEvent> seen = awaitTerminal(job.jobId());
+        assertThat(seen.getLast()).isInstanceOf(JobEvent.Canceled.class);
+        int lastStep = seen.stream().filter(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING)
+                .mapToInt(e -> ((JobEvent.Progress) e).step()).max().orElseThrow();
+        assertThat(lastStep).isLessThan(150);
+    }
+
+    @Test
+    void aJobLongerThanTheAcquisitionLockKeepsItByRenewing() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
+            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                    new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try {
+            JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a yellow star", "", 192, 192, 120, 5.0,
+                    Scheduler.EULER, 5, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
+            // A second member of the share group: it gets the record if the worker's lock ever lapses.
+            List<String> stolen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread rival = Thread.ofPlatform().start(() -> {
+                try (var consumer = new org.apache.kafka.clients.consumer.KafkaShareConsumer<String, byte[]>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG, topics.workerGroup(),
+                        ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit",
+                        ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1), new StringDeserializer(), new ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of(topics.jobs()));
+                    while (watching.get()) {
+                        for (var record : consumer.poll(Duration.ofMillis(200))) {
+                            stolen.add(record.key());
+                            consumer.acknowledge(record, org.apache.kafka.clients.consumer.AcknowledgeType.RELEASE);
+                        }
+                    }
+                }
+            });
+            publish(job);
+            List<JobEvent> seen;
+            try {
+                seen = awaitTerminal(job.jobId());
+            } finally {
+                watching.set(false);
+                rival.join();
+            }
+            assertThat(stolen).as("records another group member acquired").doesNotContain(job.jobId());
+            long runMs = ((JobEvent.Succeeded) seen.getLast()).metrics().runMs();
+            assertThat(runMs).as("the job must outlive the 2 s lock for this test to mean anything").isGreaterThan(4000);
+            assertThat(seen.stream().filter(e -> e instanceof JobEvent.Started)).hasSize(1);
+            assertThat(seen).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+        } finally {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
+                ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
+                admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                        new ConfigEntry("share.record.lock.duration.ms", ""), AlterConfigOp.OpType.DELETE))))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static JobSpec spec(JobKind kind, String prompt, long seed, ImageRef image, Double strength) {
+        return new JobSpec(kind, "tiny-shapes", prompt, "", 64, 64, 12, 5.0, Scheduler.EULER, seed, 1, image, null,
+                strength, null, null, null, null, null, CacheMode.USE, null);
+    }
+
+    private static JobRequested job(JobSpec spec, Instant deadline) {
+        return new JobRequested(UUID.randomUUID().toString(), 1, spec, Instant.now(), deadline);
+    }
+
+    private void publish(JobRequested job) {
+        try {
+            producer.send(new ProducerRecord<>(topics.jobs(), job.jobId(), JsonCodec.encode(job))).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<JobEvent> poll(String jobId) {
+        for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(100))) {
+            received.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(JsonCodec.decode(record.value(), JobEvent.class));
+        }
+        return received.getOrDefault(jobId, List.of());
+    }
+
+    private List<JobEvent> awaitTerminal(String jobId) {
+        await().atMost(WAIT).until(() -> poll(jobId).stream().anyMatch(e -> e.status().isTerminal()));
+        return received.get(jobId).stream().sorted((a, b) -> Long.compare(a.seq(), b.seq())).collect(Collectors.toList());
+    }
+
+    private static String pngText(byte[] png) throws Exception {
+        var reader = ImageIO.getImageReadersByFormatName("png").next();
+        reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(png)));
+        IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+        StringBuilder text = new StringBuilder();
+        var entries = root.getElementsByTagName("tEXtEntry");
+        for (int i = 0; i < entries.getLength(); i++) {
+            text.append(((IIOMetadataNode) entries.item(i)).getAttribute("value"));
+        }
+        return text.toString();
+    }
+}
