@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easel.common.event.JobRequested;
 import dev.easel.testsupport.LocalStack;
+import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestDatabase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
@@ -86,8 +87,7 @@ class SubmitDurabilityIT {
         try (ContractWorker worker = new ContractWorker()) {
             String id;
             // A gateway whose relay never runs: every accepted job stops between commit and publish.
-            GatewayProcess first = GatewayProcess.start(database.jdbcUrl(), Map.of("EASEL_OUTBOX_RELAY_ENABLED", "false",
-                    "EASEL_TOPICS_JOBS", ContractWorker.JOBS, "EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS));
+            ServiceProcess first = gateway(database, Map.of("EASEL_OUTBOX_RELAY_ENABLED", "false"));
             try {
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(first.uri("/v1/jobs"))
                                 .header("Content-Type", "application/json")
@@ -101,8 +101,7 @@ class SubmitDurabilityIT {
             }
             assertThat(worker.received(id, Duration.ofSeconds(2))).isEmpty();
 
-            try (GatewayProcess second = GatewayProcess.start(database.jdbcUrl(), Map.of(
-                    "EASEL_TOPICS_JOBS", ContractWorker.JOBS, "EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS))) {
+            try (ServiceProcess second = gateway(database, Map.of())) {
                 List<JobRequested> records = worker.received(id, Duration.ofSeconds(20));
                 assertThat(records).hasSize(1);
                 assertThat(records.getFirst().jobId()).isEqualTo(id);
@@ -110,6 +109,14 @@ class SubmitDurabilityIT {
         } finally {
             database.drop();
         }
+    }
+
+    private static ServiceProcess gateway(TestDatabase database, Map<String, String> env) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        all.put("EASEL_TOPICS_JOBS", ContractWorker.JOBS);
+        all.put("EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS);
+        return ServiceProcess.start("gateway", "gateway-service", all, Duration.ofSeconds(60));
     }
 
     private long count(String sql, String param) throws Exception {

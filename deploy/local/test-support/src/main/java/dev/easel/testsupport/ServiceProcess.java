@@ -1,6 +1,5 @@
-package dev.easel.gateway.job;
+package dev.easel.testsupport;
 
-import dev.easel.testsupport.LocalStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,52 +9,87 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The packaged gateway ({@code target/quarkus-app}) as a separate process that a test can SIGKILL. */
-final class GatewayProcess implements AutoCloseable {
+/**
+ * A packaged Easel service ({@code <module>/target/quarkus-app}) run as its own process against the local
+ * stack, so tests can kill it like a crashed pod (SIGKILL) or stop it like a rolled one (SIGTERM).
+ */
+public final class ServiceProcess implements AutoCloseable {
 
+    private final String name;
     private final Process process;
     private final int port;
     private final Path log;
 
-    private GatewayProcess(Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, Path log) {
+        this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
-    static GatewayProcess start(String jdbcUrl, Map<String, String> env) throws IOException {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+    /**
+     * Starts {@code module}'s packaged app with the stack's addresses plus {@code env}, and waits until its
+     * readiness answers 200.
+     */
+    public static ServiceProcess start(String name, String module, Map<String, String> env, Duration readyWithin)
+            throws IOException {
+        Path root = LocalStack.repoRoot();
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
+            throw new IllegalStateException(jar + " is missing: build the module first (integration tests run after `package`)");
         }
         int port = freePort();
-        Path log = Files.createTempFile("gateway-process", ".log");
+        Path log = Files.createTempFile("easel-" + name + "-", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-jar",
-                jar.toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar", jar.toString()))
+                .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> e = builder.environment();
+        e.putAll(stackEnv());
         e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        e.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-        e.put("QUARKUS_DATASOURCE_USERNAME", LocalStack.postgresUser());
+        e.putAll(env);
+        ServiceProcess service = new ServiceProcess(name, builder.start(), port, log);
+        service.awaitReady(readyWithin);
+        return service;
+    }
+
+    /** The local stack's addresses as the services' environment variables. */
+    public static Map<String, String> stackEnv() {
+        Map<String, String> e = new HashMap<>();
         e.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.kafkaBootstrap());
         e.put("QUARKUS_REDIS_HOSTS", LocalStack.redisUrl());
         e.put("EASEL_STORAGE_ENDPOINT", LocalStack.s3Endpoint());
         e.put("EASEL_STORAGE_BUCKET", LocalStack.s3Bucket());
         e.put("EASEL_STORAGE_ACCESS_KEY_ID", LocalStack.s3AccessKey());
         e.put("EASEL_STORAGE_SECRET_ACCESS_KEY", LocalStack.s3SecretKey());
-        e.putAll(env);
-        GatewayProcess gateway = new GatewayProcess(builder.start(), port, log);
-        gateway.awaitReady(Duration.ofSeconds(60));
-        return gateway;
+        e.put("QUARKUS_DATASOURCE_USERNAME", LocalStack.postgresUser());
+        return e;
     }
 
-    URI uri(String path) {
+    public String name() {
+        return name;
+    }
+
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     private void awaitReady(Duration timeout) throws IOException {
@@ -63,7 +97,7 @@ final class GatewayProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("gateway process exited: " + Files.readString(log));
+                throw new IllegalStateException(name + " exited during start-up:\n" + log());
             }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
@@ -79,15 +113,16 @@ final class GatewayProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException("gateway process not ready within " + timeout + ": " + Files.readString(log));
+        throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + log());
     }
 
-    /** SIGKILL: no shutdown hooks, no flushing, exactly like a crashed pod. */
-    void kill() throws InterruptedException {
+    /** SIGKILL: no shutdown hooks, nothing flushed, exactly like a crashed pod. */
+    public void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         process.waitFor();
     }
 
+    /** SIGTERM, then waits for the process to exit. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -110,5 +145,4 @@ final class GatewayProcess implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -1,0 +1,248 @@
+package dev.easel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.testsupport.LocalStack;
+import dev.easel.testsupport.ServiceProcess;
+import dev.easel.testsupport.TestDatabase;
+import dev.easel.testsupport.TestTopics;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The system as it runs: the packaged gateway and two packaged workers as separate processes on real Kafka,
+ * PostgreSQL, Redis and S3, driven only through the public HTTP API.
+ */
+class SystemIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int LOCK_MS = 5000;
+
+    private static TestTopics topics;
+    private static TestDatabase database;
+    private static ServiceProcess gateway;
+    private static final List<ServiceProcess> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        LocalStack.ensureStarted();
+        topics = TestTopics.create();
+        // A short acquisition lock so a killed worker's job moves on within seconds, not the default 30.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup()),
+                    List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Integer.toString(LOCK_MS)),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        database = TestDatabase.create();
+        Map<String, String> gatewayEnv = new HashMap<>(topics.env());
+        gatewayEnv.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        CompletableFuture<ServiceProcess> gw = CompletableFuture.supplyAsync(() -> start("gateway", "gateway-service", gatewayEnv));
+        List<CompletableFuture<ServiceProcess>> ws = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            Map<String, String> env = new HashMap<>(topics.env());
+            env.put("EASEL_WORKER_ID", "e2e-worker-" + i);
+            env.put("EASEL_ENGINE_MODEL_DIR", LocalStack.repoRoot().resolve("models/tiny-shapes").toString());
+            env.put("EASEL_ENGINE_INTRA_OP_THREADS", "1");
+            env.put("EASEL_WORKER_RENEW_INTERVAL", "1s");
+            int n = i;
+            ws.add(CompletableFuture.supplyAsync(() -> start("worker-" + n, "worker-service", env)));
+        }
+        gateway = gw.join();
+        ws.forEach(w -> workers.add(w.join()));
+    }
+
+    private static ServiceProcess start(String name, String module, Map<String, String> env) {
+        try {
+            return ServiceProcess.start(name, module, env, Duration.ofSeconds(180));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopSystem() throws Exception {
+        for (ServiceProcess w : workers) {
+            w.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (database != null) {
+            database.drop();
+        }
+        if (topics != null) {
+            topics.delete();
+        }
+    }
+
+    @Test
+    void textToImageReturnsARealImageOfTheRequestedSizeWithItsParameters() throws Exception {
+        JsonNode job = submitAndWait("""
+                {"prompt": "a large blue square on a white background", "width": 64, "height": 64, "seed": 5, "num_images": 2}""");
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("output").path("images")).hasSize(2);
+        for (JsonNode image : job.path("output").path("images")) {
+            byte[] png = fetch(image.path("url").asText());
+            assertThat(size(png)).containsExactly(64, 64);
+            assertThat(new String(png, StandardCharsets.ISO_8859_1)).contains("parameters").contains("a large blue square");
+            assertThat(ImageIO.read(new ByteArrayInputStream(fetch(image.path("thumbnail_url").asText())))).isNotNull();
+        }
+        assertThat(job.path("output").path("images").get(1).path("seed").asLong()).isEqualTo(6);
+        assertThat(job.path("metrics").path("inference_ms").asLong()).isPositive();
+    }
+
+    @Test
+    void imageToImageWorksFromAnUpload() throws Exception {
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/uploads"))
+                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png(square(64, 64, Color.RED))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(201);
+        String id = JsonCodec.mapper().readTree(upload.body()).path("id").asText();
+        JsonNode job = submitAndWait("""
+                {"kind": "image-to-image", "prompt": "a green circle", "image": "upload:%s", "strength": 0.6, "seed": 1}"""
+                .formatted(id));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(64, 64);
+    }
+
+    @Test
+    void inpaintingRepaintsTheMaskedRegion() throws Exception {
+        BufferedImage mask = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = mask.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(24, 24, 16, 16);
+        g.dispose();
+        JsonNode job = submitAndWait("""
+                {"kind": "inpaint", "prompt": "a yellow star", "image": "%s", "mask": "%s", "inpaint_area": "masked", "seed": 3}"""
+                .formatted(dataUrl(png(square(64, 64, Color.BLUE))), dataUrl(png(mask))));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(64, 64);
+    }
+
+    @Test
+    void outpaintingGrowsTheCanvas() throws Exception {
+        JsonNode job = submitAndWait("""
+                {"kind": "outpaint", "prompt": "a red circle on a gray background", "image": "%s",
+                 "outpaint": {"left": 16, "right": 16, "top": 0, "bottom": 8}, "seed": 4}"""
+                .formatted(dataUrl(png(square(64, 64, Color.GRAY)))));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(96, 72);
+    }
+
+    @Test
+    void aJobWhoseWorkerIsKilledFinishesOnTheOtherWorker() throws Exception {
+        HttpResponse<String> submitted = post("""
+                {"prompt": "a purple triangle", "width": 256, "height": 256, "steps": 150, "seed": 9}""", null);
+        assertThat(submitted.statusCode()).isEqualTo(202);
+        String id = JsonCodec.mapper().readTree(submitted.body()).path("id").asText();
+        ServiceProcess busy = await().atMost(Duration.ofSeconds(60)).until(this::busyWorker, w -> w != null);
+        busy.kill();
+        JsonNode job = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> get(id), j -> j.path("status").asText().equals("succeeded"));
+        assertThat(job.path("attempts").asInt()).isEqualTo(2);
+        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(256, 256);
+        workers.remove(busy);
+    }
+
+    private ServiceProcess busyWorker() throws Exception {
+        for (ServiceProcess w : workers) {
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(w.uri("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : JsonCodec.mapper().readTree(ready.body()).path("checks")) {
+                if (check.path("name").asText().equals("job-slots") && check.path("data").path("busy").asInt() > 0) {
+                    return w;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode submitAndWait(String body) throws Exception {
+        HttpResponse<String> answer = post(body, "wait=60");
+        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
+        JsonNode job = JsonCodec.mapper().readTree(answer.body());
+        String id = job.path("id").asText();
+        return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
+                .until(() -> get(id), j -> isTerminal(j.path("status").asText()));
+    }
+
+    private static boolean isTerminal(String status) {
+        return List.of("succeeded", "failed", "canceled", "expired").contains(status);
+    }
+
+    private static HttpResponse<String> post(String body, String prefer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri("/v1/jobs")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (prefer != null) {
+            request.header("Prefer", prefer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode get(String id) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return JsonCodec.mapper().readTree(answer.body());
+    }
+
+    private static byte[] fetch(String url) throws Exception {
+        HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(answer.statusCode()).as("GET " + url).isEqualTo(200);
+        return answer.body();
+    }
+
+    private static int[] size(byte[] image) throws IOException {
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image));
+        return new int[] {decoded.getWidth(), decoded.getHeight()};
+    }
+
+    private static BufferedImage square(int w, int h, Color color) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(color);
+        g.fillRect(w / 4, h / 4, w / 2, h / 2);
+        g.dispose();
+        return image;
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private static String dataUrl(byte[] png) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+    }
+}
