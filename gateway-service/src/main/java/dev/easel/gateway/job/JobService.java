@@ -109,7 +109,7 @@ public class JobService {
             throw e;
         }
         submitted.increment();
-        Log.infof("job %s: queued (%s, model %s)", job.id, job.kind, job.model);
+        Log.debugf("job %s: queued (%s, model %s)", job.id, job.kind, job.model);
         return new Submission(job, true);
     }
 

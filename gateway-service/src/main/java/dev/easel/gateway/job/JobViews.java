@@ -33,6 +33,19 @@ public class JobViews {
         return build(job, true);
     }
 
+    /** The view of a job queued a moment ago: its position is the recent backlog, not a fresh count. */
+    public JobView ofNew(JobEntity job) {
+        if (job.jobStatus() != JobStatus.QUEUED) {
+            return of(job);
+        }
+        long position = queue.recentBacklog();
+        JobView view = build(job, false);
+        return new JobView(view.id(), view.status(), view.kind(), view.model(), view.input(), view.createdAt(),
+                view.startedAt(), view.completedAt(), new JobView.Queue(position, round(queue.etaSeconds(position))),
+                null, view.output(), view.cache(), view.attempts(), view.error(), view.metrics(), view.metadata(),
+                view.links());
+    }
+
     /** The view without per-job queue and progress lookups, for lists. */
     public JobView summary(JobEntity job) {
         return build(job, false);

@@ -5,6 +5,7 @@ import dev.easel.common.job.Scheduler;
 import dev.easel.common.model.ModelCatalog;
 import dev.easel.common.model.ModelLimits;
 import dev.easel.common.model.StaticModelCatalog;
+import dev.easel.common.queue.WorkerHeartbeat;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The model catalog request validation uses, built once from {@link ModelsConfig}. */
+/**
+ * The models requests may name: those the live workers announce in their heartbeats, or, while no worker is
+ * alive, the configured catalog ({@link ModelsConfig}) so that jobs can still be queued.
+ */
 @ApplicationScoped
 public class ConfiguredModelCatalog implements ModelCatalog {
 
-    private final StaticModelCatalog catalog;
+    private final StaticModelCatalog configured;
+    private final WorkerDirectory workers;
 
-    ConfiguredModelCatalog(ModelsConfig config) {
+    ConfiguredModelCatalog(ModelsConfig config, WorkerDirectory workers) {
+        this.workers = workers;
         List<ModelLimits> models = new ArrayList<>();
         for (Map.Entry<String, ModelsConfig.Model> entry : config.catalog().entrySet()) {
             ModelsConfig.Model m = entry.getValue();
@@ -28,7 +34,7 @@ public class ConfiguredModelCatalog implements ModelCatalog {
                     m.schedulers().stream().map(ConfiguredModelCatalog::scheduler).collect(Collectors.toSet()),
                     m.kinds().stream().map(ConfiguredModelCatalog::kind).collect(Collectors.toSet())));
         }
-        this.catalog = new StaticModelCatalog(models, config.defaultModel());
+        this.configured = new StaticModelCatalog(models, config.defaultModel());
     }
 
     private static Scheduler scheduler(String name) {
@@ -43,15 +49,35 @@ public class ConfiguredModelCatalog implements ModelCatalog {
 
     @Override
     public Optional<ModelLimits> find(String id) {
-        return catalog.find(id);
+        return all().stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
     @Override
     public String defaultModel() {
-        return catalog.defaultModel();
+        List<ModelLimits> announced = announced();
+        if (announced.isEmpty() || announced.stream().anyMatch(m -> m.id().equals(configured.defaultModel()))) {
+            return configured.defaultModel();
+        }
+        return announced.getFirst().id();
     }
 
     public List<ModelLimits> all() {
-        return catalog.models();
+        List<ModelLimits> announced = announced();
+        return announced.isEmpty() ? configured.models() : announced;
+    }
+
+    /** Whether {@link #all()} comes from worker heartbeats rather than configuration. */
+    public boolean fromWorkers() {
+        return !announced().isEmpty();
+    }
+
+    private List<ModelLimits> announced() {
+        Map<String, ModelLimits> byId = new java.util.LinkedHashMap<>();
+        for (WorkerHeartbeat worker : workers.workers()) {
+            for (ModelLimits model : worker.models()) {
+                byId.putIfAbsent(model.id(), model);
+            }
+        }
+        return List.copyOf(byId.values());
     }
 }

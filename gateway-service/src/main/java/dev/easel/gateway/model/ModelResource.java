@@ -43,7 +43,7 @@ public class ModelResource {
 
     @GET
     @Operation(operationId = "listModels", summary = "List models",
-            description = "The models jobs may name. Until workers announce their models this is the configured catalog.")
+            description = "The models jobs may name: those the live workers announce (`source: workers`); while no worker is alive, the configured catalog (`source: configuration`).")
     @APIResponse(responseCode = "200", description = "The models", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ModelList.class)))
     public ModelList list() {
@@ -58,6 +58,6 @@ public class ModelResource {
                         m.defaultScheduler().wireName()),
                 new Limits(m.maxWidth(), m.maxHeight(), m.pixelStride(), JobRequestValidator.MAX_STEPS,
                         JobRequestValidator.MAX_NUM_IMAGES),
-                "configuration");
+                catalog.fromWorkers() ? "workers" : "configuration");
     }
 }

@@ -1,5 +1,7 @@
 package dev.easel.gateway.queue;
 
+import dev.easel.common.queue.WorkerHeartbeat;
+import dev.easel.gateway.model.WorkerDirectory;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Queue position and ETA of a queued job, and the backlog gauge. Position counts the queued jobs created
  * before it (the share group hands out jobs roughly in order); the ETA is (position + 1) × the mean run time
- * of recent jobs ÷ the slots serving the queue.
+ * of recent jobs ÷ the slots of the live workers (or {@code assumed-slots} while none reports).
  */
 @ApplicationScoped
 public class QueueEstimator {
@@ -27,7 +29,10 @@ public class QueueEstimator {
     private volatile double meanJobSeconds;
     private volatile long refreshedAt;
 
-    QueueEstimator(AgroalDataSource dataSource, QueueConfig config, MeterRegistry registry) {
+    private final WorkerDirectory workers;
+
+    QueueEstimator(AgroalDataSource dataSource, QueueConfig config, WorkerDirectory workers, MeterRegistry registry) {
+        this.workers = workers;
         this.dataSource = dataSource;
         this.config = config;
         this.meanJobSeconds = config.assumedJobSeconds();
@@ -55,9 +60,19 @@ public class QueueEstimator {
         }
     }
 
+    /**
+     * The backlog as last counted (at most {@code refresh-interval} old): the position of a job that was just
+     * queued, without a count per submit.
+     */
+    public long recentBacklog() {
+        refreshIfStale();
+        return backlog.get();
+    }
+
     public double etaSeconds(long position) {
         refreshIfStale();
-        return (position + 1) * meanJobSeconds / Math.max(1, config.assumedSlots());
+        int liveSlots = workers.workers().stream().mapToInt(WorkerHeartbeat::slots).sum();
+        return (position + 1) * meanJobSeconds / Math.max(1, liveSlots > 0 ? liveSlots : config.assumedSlots());
     }
 
     private void refreshIfStale() {

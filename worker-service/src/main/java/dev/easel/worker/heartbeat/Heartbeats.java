@@ -1,8 +1,8 @@
 package dev.easel.worker.heartbeat;
 
 import dev.easel.common.json.JsonCodec;
-import dev.easel.common.model.ModelLimits;
 import dev.easel.common.queue.RedisKeys;
+import dev.easel.common.queue.WorkerHeartbeat;
 import dev.easel.worker.model.ModelHost;
 import dev.easel.worker.queue.JobSlots;
 import dev.easel.worker.queue.SlotStats;
@@ -31,11 +31,6 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class Heartbeats {
-
-    /** The heartbeat value. */
-    public record WorkerHeartbeat(String workerId, List<ModelLimits> models, String provider, int slots, int busySlots,
-                                  double meanStepMs, Instant at) {
-    }
 
     private final ValueCommands<String, String> values;
     private final JobSlots jobSlots;

@@ -9,6 +9,8 @@ import dev.easel.worker.inference.model.ModelPackage;
 import dev.easel.worker.inference.pipeline.GenerationRequest;
 import dev.easel.worker.inference.pipeline.Pipeline;
 import dev.easel.worker.inference.pipeline.ProgressListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,8 +30,11 @@ public class ModelHost {
     private final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
     private final AtomicReference<String> failure = new AtomicReference<>();
 
-    ModelHost(EngineSettings settings) {
+    private final MeterRegistry registry;
+
+    ModelHost(EngineSettings settings, MeterRegistry registry) {
         this.settings = settings;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
@@ -49,6 +54,10 @@ public class ModelHost {
             loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
                     limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);
             pipeline.set(loaded);
+            Gauge.builder("easel_worker_execution_provider", () -> 1)
+                    .description("The execution provider the model runs on (value 1, the provider is the tag)")
+                    .tag("provider", model.provider().wireName()).tag("model", limits.id() + "@" + limits.version())
+                    .register(registry);
             Log.infof("model %s@%s ready on %s after %d ms (kinds %s)", limits.id(), limits.version(),
                     model.provider().wireName(), (System.nanoTime() - start) / 1_000_000, limits.kinds().stream().map(JobKind::wireName).toList());
         } catch (RuntimeException e) {

@@ -178,7 +178,10 @@ class JobRunIT {
         try {
             JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a yellow star", "", 192, 192, 120, 5.0,
                     Scheduler.EULER, 5, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
-            // A second member of the share group: it gets the record if the worker's lock ever lapses.
+            publish(job);
+            // Once the worker holds the record, a second member of the share group joins: it gets the record
+            // only if the worker's lock lapses.
+            await().atMost(WAIT).until(() -> poll(job.jobId()).stream().anyMatch(e -> e instanceof JobEvent.Started));
             List<String> stolen = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread rival = Thread.ofPlatform().start(() -> {
@@ -197,7 +200,6 @@ class JobRunIT {
                     }
                 }
             });
-            publish(job);
             List<JobEvent> seen;
             try {
                 seen = awaitTerminal(job.jobId());
@@ -209,6 +211,9 @@ class JobRunIT {
             long runMs = ((JobEvent.Succeeded) seen.getLast()).metrics().runMs();
             assertThat(runMs).as("the job must outlive the 2 s lock for this test to mean anything").isGreaterThan(4000);
             assertThat(seen.stream().filter(e -> e instanceof JobEvent.Started)).hasSize(1);
+            long stepEvents = seen.stream().filter(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING
+                    && p.step() > 0).count();
+            assertThat(stepEvents).as("step progress is throttled to 4 per second").isBetween(2L, runMs / 250 + 2);
             assertThat(seen).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
         } finally {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {

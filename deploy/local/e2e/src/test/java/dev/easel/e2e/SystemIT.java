@@ -35,12 +35,16 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The system as it runs: the packaged gateway and two packaged workers as separate processes on real Kafka,
  * PostgreSQL, Redis and S3, driven only through the public HTTP API.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -72,6 +76,8 @@ class SystemIT {
             env.put("EASEL_ENGINE_MODEL_DIR", LocalStack.repoRoot().resolve("models/tiny-shapes").toString());
             env.put("EASEL_ENGINE_INTRA_OP_THREADS", "1");
             env.put("EASEL_WORKER_RENEW_INTERVAL", "1s");
+            env.put("EASEL_WORKER_HEARTBEAT_INTERVAL", "1s");
+            env.put("EASEL_WORKER_SHUTDOWN_GRACE", "60s");
             int n = i;
             ws.add(CompletableFuture.supplyAsync(() -> start("worker-" + n, "worker-service", env)));
         }
@@ -158,6 +164,21 @@ class SystemIT {
     }
 
     @Test
+    void theModelListComesFromTheWorkersHeartbeats() {
+        JsonNode models = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JsonCodec.mapper().readTree(answer.body());
+        }, m -> m.path("data").path(0).path("source").asText().equals("workers"));
+        JsonNode model = models.path("data").path(0);
+        assertThat(model.path("id").asText()).isEqualTo("tiny-shapes");
+        assertThat(model.path("kinds")).extracting(JsonNode::asText)
+                .contains("text-to-image", "image-to-image", "inpaint", "outpaint");
+        assertThat(model.path("limits").path("max_width").asInt()).isEqualTo(256);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
     void aJobWhoseWorkerIsKilledFinishesOnTheOtherWorker() throws Exception {
         HttpResponse<String> submitted = post("""
                 {"prompt": "a purple triangle", "width": 256, "height": 256, "steps": 150, "seed": 9}""", null);
@@ -169,6 +190,28 @@ class SystemIT {
                 .until(() -> get(id), j -> j.path("status").asText().equals("succeeded"));
         assertThat(job.path("attempts").asInt()).isEqualTo(2);
         assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(256, 256);
+        workers.remove(busy);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aWorkerStoppedGracefullyFinishesItsJobFirst() throws Exception {
+        HttpResponse<String> submitted = post("""
+                {"prompt": "an orange star", "width": 192, "height": 192, "steps": 100, "seed": 10}""", null);
+        String id = JsonCodec.mapper().readTree(submitted.body()).path("id").asText();
+        ServiceProcess busy = await().atMost(Duration.ofSeconds(60)).until(this::busyWorker, w -> w != null);
+        Thread stopper = Thread.ofPlatform().start(() -> {
+            try {
+                busy.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stopper.join(Duration.ofSeconds(90));
+        assertThat(busy.isAlive()).as("the worker exits after its job").isFalse();
+        JsonNode job = get(id);
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("attempts").asInt()).as("finished by the worker that was stopping").isEqualTo(1);
         workers.remove(busy);
     }
 

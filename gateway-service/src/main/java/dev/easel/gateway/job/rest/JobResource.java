@@ -170,7 +170,7 @@ public class JobResource {
     }
 
     private Response answer(JobEntity job) {
-        JobView view = views.of(job);
+        JobView view = views.ofNew(job);
         URI location = URI.create(view.links().self());
         if (job.jobStatus().isTerminal()) {
             return Response.ok(view).location(location).build();
