@@ -53,7 +53,7 @@ final class EventStream {
             return;
         }
         OutboundSseEvent event = sse.newEventBuilder().id(update.id()).name(update.name()).data(update.data())
-                .mediaType(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE).build();
+                .build();
         sink.send(event).whenComplete((ok, failure) -> {
             if (failure != null) {
                 Log.debugf("job %s: SSE client gone: %s", update.jobId(), failure.getMessage());
