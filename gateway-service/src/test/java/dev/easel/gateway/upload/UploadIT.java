@@ -111,6 +111,17 @@ class UploadIT {
     }
 
     @Test
+    void aMultipartRequestPartMayBeAsLongAsAJsonBody() {
+        String request = "{\"kind\": \"image-to-image\", \"prompt\": \"" + "p".repeat(2000) + "\", \"negative_prompt\": \""
+                + "n".repeat(2000) + "\", \"metadata\": {\"note\": \"" + "m".repeat(4000) + "\"}}";
+        Response job = given().multiPart("request", request).multiPart("image", "in.png", TestImages.png(16, 16), "image/png")
+                .post("/v1/jobs");
+        assertThat(job.statusCode()).as(job.asString()).isEqualTo(202);
+        assertThat(job.<String>path("input.prompt")).hasSize(2000);
+        assertThat(job.<String>path("metadata.note")).hasSize(4000);
+    }
+
+    @Test
     void refusesBytesThatAreNotAnImage() {
         assertRejected(upload("image/png", "definitely not a picture".getBytes(StandardCharsets.US_ASCII)),
                 "image_invalid", "");
