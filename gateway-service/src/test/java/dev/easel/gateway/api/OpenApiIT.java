@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.easel.gateway.ApiOnlyProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes every {@code /v1} operation, its errors as problem+json included. */
 @QuarkusTest
-@TestProfile(ApiOnlyProfile.class)
 class OpenApiIT {
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");

@@ -5,11 +5,9 @@ import static dev.easel.gateway.api.Problems.fieldErrors;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.gateway.ApiOnlyProfile;
 import dev.easel.gateway.api.Problems.FieldError;
 import dev.easel.gateway.upload.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the problem code and exactly which fields are named. Bodies are written with single quotes for readability.
  */
 @QuarkusTest
-@TestProfile(ApiOnlyProfile.class)
 class ValidationIT {
 
     private static final String PNG_16 = TestImages.pngDataUrl(16, 16);

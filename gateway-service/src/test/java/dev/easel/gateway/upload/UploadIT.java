@@ -5,10 +5,8 @@ import static dev.easel.gateway.api.Problems.fieldErrors;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.gateway.ApiOnlyProfile;
 import dev.easel.gateway.api.Problems.FieldError;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * {@code upload:<id>}, an inline data URL (staged to storage), and a multipart file part.
  */
 @QuarkusTest
-@TestProfile(ApiOnlyProfile.class)
 class UploadIT {
 
     private static final String UPLOAD_ID = "[0-9a-f]{32}";
