@@ -9,6 +9,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -25,6 +26,15 @@ public class ProblemMappers {
         return Problem.of(400, e.code(), "Invalid request",
                         e.violations().size() + " field(s) of the request are invalid", path(uri), e.violations())
                 .toResponse();
+    }
+
+    // Resources catch their own IOExceptions; one that gets here came from the framework reading the body (a
+    // multipart body without its closing boundary, a client that hung up), so the request is at fault.
+    @ServerExceptionMapper
+    public Response unreadable(IOException e, UriInfo uri) {
+        Log.debugf(e, "unreadable request body on %s", path(uri));
+        return Problem.of(400, "invalid_request", "Invalid request", "the request body could not be read: "
+                + "it is truncated or not valid for its Content-Type", path(uri), List.of()).toResponse();
     }
 
     @ServerExceptionMapper

@@ -65,7 +65,7 @@ public class UploadResource {
     @APIResponse(responseCode = "415", description = "Not PNG, JPEG or WebP", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Response upload(InputStream body) {
-        return created(store.store(RequestBodies.read(body, config.maxBodyBytes()), "body"));
+        return created(store.store(RequestBodies.read(body, config.maxBodyBytes()), Violation.BODY));
     }
 
     @POST

@@ -41,23 +41,49 @@ public class UploadStore implements ImageInspector {
     }
 
     /**
+     * Stores an image under a new random id, as {@code POST /v1/uploads} does.
+     *
      * @param field the request field the image came in, named in the violation when it is rejected
      * @throws InvalidRequestException ({@code image_invalid} / {@code image_too_large}) when the bytes are not a
      *     PNG, JPEG or WebP within the limits
      */
     public StoredImage store(byte[] bytes, String field) {
-        ImageInfo info;
+        ImageInfo info = inspect(bytes, field);
+        String id = HexFormat.of().formatHex(randomBytes());
+        put(id, bytes, info);
+        return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
+    }
+
+    /**
+     * Stores a job's image file part under its content hash, as inline images are, so that a retried multipart
+     * request names the same image and its Idempotency-Key finds the first job.
+     *
+     * @throws InvalidRequestException as {@link #store}
+     */
+    public ImageRef.Upload stage(byte[] bytes, String field) {
+        ImageInfo info = inspect(bytes, field);
+        String id = contentId(info);
+        put(id, bytes, info);
+        return new ImageRef.Upload(id);
+    }
+
+    private ImageInfo inspect(byte[] bytes, String field) {
         try {
-            info = inspector.inspectBytes(bytes);
+            return inspector.inspectBytes(bytes);
         } catch (ImageRejectedException e) {
             throw new InvalidRequestException(List.of(new Violation(field, e.code(), e.getMessage())));
         }
-        String id = HexFormat.of().formatHex(randomBytes());
+    }
+
+    private void put(String id, byte[] bytes, ImageInfo info) {
         s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(id)).contentType(info.mediaType())
                         .metadata(Map.of("width", Integer.toString(info.width()),
                                 "height", Integer.toString(info.height()), "sha256", info.sha256())),
                 RequestBody.fromBytes(bytes));
-        return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
+    }
+
+    private static String contentId(ImageInfo info) {
+        return "sha256-" + info.sha256().substring(0, 40);
     }
 
     private static byte[] randomBytes() {
@@ -102,11 +128,8 @@ public class UploadStore implements ImageInspector {
      */
     public ImageRef.Upload stage(ImageRef.DataUrl image) {
         ImageInfo info = inspector.inspect(image);
-        String id = "sha256-" + info.sha256().substring(0, 40);
-        s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(id)).contentType(info.mediaType())
-                        .metadata(Map.of("width", Integer.toString(info.width()),
-                                "height", Integer.toString(info.height()), "sha256", info.sha256())),
-                RequestBody.fromBytes(image.bytes()));
+        String id = contentId(info);
+        put(id, image.bytes(), info);
         return new ImageRef.Upload(id);
     }
 }

@@ -14,7 +14,6 @@ import dev.easel.gateway.job.JobService;
 import dev.easel.gateway.job.JobView;
 import dev.easel.gateway.job.JobViews;
 import dev.easel.gateway.job.JobWaiter;
-import dev.easel.gateway.upload.StoredImage;
 import dev.easel.gateway.upload.UploadStore;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -142,8 +141,7 @@ public class JobResource {
         } catch (IOException e) {
             throw new ApiException(400, "invalid_request", "Invalid request", "the " + field + " part could not be read");
         }
-        StoredImage stored = uploads.store(bytes, field);
-        request.put(field, "upload:" + stored.id());
+        request.put(field, uploads.stage(bytes, field).wire());
     }
 
     private Response submit(JsonNode request, String idempotencyKey, String prefer) {
