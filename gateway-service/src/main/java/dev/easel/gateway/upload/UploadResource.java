@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -92,6 +91,7 @@ public class UploadResource {
     }
 
     private static Response created(StoredImage image) {
-        return Response.created(URI.create("/v1/uploads/" + image.id())).entity(Uploaded.of(image)).build();
+        // No Location: an upload is referenced as upload:<id> in jobs, not read back through the API.
+        return Response.status(Response.Status.CREATED).entity(Uploaded.of(image)).build();
     }
 }

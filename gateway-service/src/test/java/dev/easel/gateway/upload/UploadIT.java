@@ -27,7 +27,7 @@ class UploadIT {
     void storesAPngSentAsTheBody() {
         Response stored = upload("image/png", TestImages.png(24, 16));
         assertStored(stored, 24, 16, "image/png");
-        assertThat(stored.header("Location")).endsWith("/v1/uploads/" + stored.path("id"));
+        assertThat(stored.<String>path("ref")).isEqualTo("upload:" + stored.path("id"));
     }
 
     @Test
