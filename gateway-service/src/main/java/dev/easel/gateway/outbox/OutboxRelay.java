@@ -2,6 +2,7 @@ package dev.easel.gateway.outbox;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.platform.kafka.DurableProducers;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -30,12 +30,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes committed {@code job_outbox} rows to Kafka and deletes them once the broker has acknowledged them.
@@ -81,7 +77,7 @@ public class OutboxRelay {
             Log.info("outbox relay disabled on this replica");
             return;
         }
-        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        producer = DurableProducers.create(kafka, "outbox", config.sendTimeout());
         running = true;
         thread = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
     }
@@ -107,21 +103,6 @@ public class OutboxRelay {
         if (wakeUps.availablePermits() == 0) {
             wakeUps.release();
         }
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-gateway") + "-outbox");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // While the broker is away, send() must fail fast so the loop backs off instead of blocking a minute.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.sendTimeout().toMillis());
-        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        return props;
     }
 
     private void run() {

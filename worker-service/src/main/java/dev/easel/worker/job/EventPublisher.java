@@ -3,6 +3,7 @@ package dev.easel.worker.job;
 import dev.easel.common.event.DeadLetter;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.platform.kafka.DurableProducers;
 import dev.easel.platform.kafka.TopicsConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
@@ -10,17 +11,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes job events on {@code easel.job-events} and dead letters on {@code easel.jobs.dlq}. Status events
@@ -37,16 +33,7 @@ public class EventPublisher {
 
     EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics) {
         this.topics = topics;
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-worker") + "-events");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producer = DurableProducers.create(kafka, "events", SEND_TIMEOUT);
     }
 
     /**
