@@ -106,6 +106,12 @@ public class JobRunner {
                 Log.infof("job %s: start deadline passed before it started", id);
                 return count("expired", RunOutcome.ACCEPT);
             }
+            String served = pipeline.model().pkg().limits().id();
+            if (!served.equals(job.spec().model())) {
+                // Another worker of the group may serve it; if none does, the delivery limit dead-letters it.
+                throw new TransientJobException("model_unavailable", "this worker serves " + served + ", not "
+                        + job.spec().model(), null);
+            }
             events.publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
             long queueMs = Math.max(0, Duration.between(job.submittedAt(), now).toMillis());
             queueWait.record(Duration.ofMillis(queueMs));

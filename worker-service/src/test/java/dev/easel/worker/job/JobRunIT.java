@@ -3,6 +3,7 @@ package dev.easel.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.easel.common.event.DeadLetter;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.job.CacheMode;
@@ -222,6 +223,36 @@ class JobRunIT {
                         new ConfigEntry("share.record.lock.duration.ms", ""), AlterConfigOp.OpType.DELETE))))
                         .all().get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void aJobNoWorkerCanRunIsDeadLetteredAfterItsDeliveriesWithoutBlockingOthers() {
+        JobRequested poison = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "no-such-model", "a red circle", "", 64, 64, 12, 5.0,
+                Scheduler.EULER, 1, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
+        JobRequested healthy = job(spec(JobKind.TEXT_TO_IMAGE, "a gray square", 8, null, null), null);
+        KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                LocalStack.kafkaBootstrap(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        try (dlq) {
+            List<TopicPartition> partitions = dlq.partitionsFor(topics.deadLetters()).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            dlq.assign(partitions);
+            dlq.seekToBeginning(partitions);
+            publish(poison);
+            publish(healthy);
+            assertThat(awaitTerminal(healthy.jobId()).getLast()).isInstanceOf(JobEvent.Succeeded.class);
+            JobEvent.Failed failed = (JobEvent.Failed) awaitTerminal(poison.jobId()).getLast();
+            assertThat(failed.error().code()).isEqualTo("delivery_limit_reached");
+            assertThat(failed.attempt()).isEqualTo(5);
+            List<DeadLetter> letters = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> letters.add(JsonCodec.decode(r.value(), DeadLetter.class)));
+                return letters.stream().anyMatch(l -> l.job().jobId().equals(poison.jobId()));
+            });
+            DeadLetter letter = letters.stream().filter(l -> l.job().jobId().equals(poison.jobId())).findFirst().orElseThrow();
+            assertThat(letter.deliveries()).isEqualTo(5);
+            assertThat(letter.lastError().code()).isEqualTo("model_unavailable");
         }
     }
 
