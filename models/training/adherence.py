@@ -10,7 +10,7 @@ Classifier (pure pixel statistics, calibrated on the ground-truth renderer in ea
   colour = per-channel median of the mask's interior pixels -> nearest object palette colour
   shape = best IoU between the mask and each shape's rendered template (centre = mask centroid, radius from
           the mask area, small search over scale and offset)
-  size = template radius -> small (< 12.5 px) / large;  position = nearest nominal centre to the centroid
+  size = template radius -> small / large (split half-way between the nominal radii, 14 px);  position = nearest nominal centre to the centroid
 """
 import argparse
 import json
@@ -27,6 +27,7 @@ import easel_common as C  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_PKG = os.path.normpath(os.path.join(HERE, "..", "tiny-shapes"))
+_SIZE_SPLIT = 0.5 * (C.SIZES["small"] + C.SIZES["large"])  # radius between the two nominal sizes
 _UNIT_AREA = {k: float(C.render_mask(k, 32, 32, 10.0).sum()) / 100.0 for k in C.SHAPES}
 
 
@@ -70,7 +71,7 @@ def classify(img):
         best[k], best_r[k] = bi, br
     shape = max(best, key=best.get)
     res.update(shape=shape, iou=round(float(best[shape]), 3),
-               size="large" if best_r[shape] > 12.5 else "small",
+               size="large" if best_r[shape] > _SIZE_SPLIT else "small",
                pos=min(C.POSITIONS, key=lambda p: (C.POSITIONS[p][0] - cx) ** 2 + (C.POSITIONS[p][1] - cy) ** 2))
     return res
 

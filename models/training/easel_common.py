@@ -5,6 +5,7 @@ Everything here is deterministic given a seed. Used by train.py, reference_sampl
 import hashlib
 import json
 import math
+import re
 import unicodedata
 
 import numpy as np
@@ -29,7 +30,7 @@ COLORS = {  # object palette (RGB)
     "brown": (130, 80, 30),
 }
 BACKGROUNDS = {"white": (245, 245, 245), "black": (20, 20, 20), "gray": (128, 128, 128)}
-SIZES = {"small": 9.0, "large": 16.0}  # nominal radius in pixels (64 px canvas)
+SIZES = {"small": 11.0, "large": 17.0}  # nominal radius in pixels (64 px canvas); v1 used 9 / 16
 POSITIONS = {"center": (32, 32), "left": (19, 32), "right": (45, 32), "top": (32, 19), "bottom": (32, 45)}
 COLOR_NAMES = list(COLORS)
 BG_NAMES = list(BACKGROUNDS)
@@ -77,6 +78,67 @@ ZH_TRAIN_PARTIAL = [
 ]
 ZH_HELDOUT = ["在{bg}背景的{pos}，有一个{size}的{color}{shape}"]
 
+# Extra training phrasings (v2 recipe). They vary word order, clause order, function words (在/的/有/是/...) and
+# punctuation so that the text encoder binds each attribute word to its role (object colour vs background colour)
+# instead of memorising a handful of sentence shapes. The held-out templates above are never produced
+# (train_caption checks it), so the "held-out phrasing" evaluation subset stays unseen.
+EN_TRAIN_EXTRA = [
+    "{a} {size} {color} {shape} on {a} {bg} background, {pos}",
+    "{pos}, {a} {size} {color} {shape} on {bg}",
+    "{pos} there is {a} {size} {color} {shape}, the background is {bg}",
+    "{a} {color} {shape} {pos}, {size}, with {a} {bg} background",
+    "{bg} background with {a} {size} {color} {shape} {pos}",
+    "{a} {size} {color} {shape} {pos} against {a} {bg} background",
+    "{size} {color} {shape}, {pos}, background {bg}",
+    "background: {bg}; object: {size} {color} {shape} {pos}",
+    "on {a} {bg} background, {a} {color} {shape} {pos}, {size}",
+    "{a} {bg} background and {a} {size} {color} {shape} {pos}",
+    "{a} {size} {shape} in {color} {pos} on {a} {bg} background",
+    "{color} {shape} {pos} on {bg}, {size}",
+    "{a} {size} {color} {shape} placed {pos}. {bg} background",
+    "{bg} background, {a} {color} {shape} {pos}, {size} one",
+    "{pos}: {a} {size} {color} {shape}; {bg} background",
+]
+EN_PARTIAL_EXTRA = [
+    ("{a} {size} {color} {shape}", ("color", "shape", "size")),
+    ("{color} {shape} on {bg}", ("color", "shape", "bg")),
+    ("{bg} background, {a} {color} {shape}", ("color", "shape", "bg")),
+    ("{a} {color} {shape} {pos}", ("color", "shape", "pos")),
+    ("{a} {shape} in {color}", ("color", "shape")),
+    ("{a} {size} {shape}", ("shape", "size")),
+    ("{a} {color} shape on {a} {bg} background", ("color", "bg")),
+]
+ZH_TRAIN_EXTRA = [
+    "{bg}背景，{pos}有一个{size}的{color}{shape}",
+    "在{bg}背景上，{pos}有一个{size}{color}{shape}",
+    "{pos}有一个{size}的{color}{shape}，背景是{bg}",
+    "背景是{bg}，{pos}有一个{size}{color}{shape}",
+    "一个{size}的{color}{shape}位于{pos}，{bg}背景",
+    "{size}{color}{shape}在{bg}背景的{pos}",
+    "{bg}背景中{pos}是一个{size}的{color}{shape}",
+    "画面{pos}有一个{size}{color}{shape}，背景为{bg}",
+    "{color}的{size}{shape}，在{pos}，{bg}背景",
+    "在{pos}画一个{size}的{color}{shape}，背景{bg}",
+    "{bg}的背景上有一个{size}的{color}{shape}，在{pos}",
+    "一个{color}{shape}，{size}的，位于{pos}，背景是{bg}",
+    "背景：{bg}；{pos}：{size}{color}{shape}",
+    "请画一个{size}的{color}{shape}在{bg}背景的{pos}",
+    "{pos}，{size}{color}{shape}，{bg}背景。",
+]
+ZH_PARTIAL_EXTRA = [
+    ("一个{size}的{color}{shape}", ("color", "shape", "size")),
+    ("{color}的{shape}", ("color", "shape")),
+    ("{bg}背景上有一个{color}{shape}", ("color", "shape", "bg")),
+    ("在{bg}背景上的{color}{shape}", ("color", "shape", "bg")),
+    ("{pos}有一个{color}{shape}", ("color", "shape", "pos")),
+    ("一个{size}{shape}", ("shape", "size")),
+    ("{bg}背景上的{color}图形", ("color", "bg")),
+]
+EN_PREFIXES = ["", "", "", "a picture of ", "an image of ", "draw ", "please draw ", "a simple drawing: "]
+ZH_PREFIXES = ["", "", "", "一张图片：", "画：", "请画出：", "一幅画，"]
+EN_SUFFIXES = ["", "", "", ".", "!"]
+ZH_SUFFIXES = ["", "", "", "。", "！"]
+
 
 def spec_key(spec):
     return (SHAPES.index(spec["shape"]), COLOR_NAMES.index(spec["color"]), SIZE_NAMES.index(spec["size"]),
@@ -121,14 +183,36 @@ def make_caption(spec, lang, template, rng):
     return template.format(**words)
 
 
-def train_caption(spec, lang, rng):
-    """Random training caption. 70% full templates, 30% partial ones."""
-    full = EN_TRAIN_FULL if lang == "en" else ZH_TRAIN_FULL
-    part = EN_TRAIN_PARTIAL if lang == "en" else ZH_TRAIN_PARTIAL
-    if rng.random() < 0.7:
-        t = full[rng.integers(len(full))]
+def _fix_articles(text):
+    # "a" / "an" before the following word (the {a} slot of extra templates may be followed by any slot)
+    return re.sub(r"\b(a|an) (\w)", lambda m: ("an " if m.group(2) in "aeiou" else "a ") + m.group(2), text)
+
+
+def train_templates(lang):
+    """(full templates, partial templates) of the training recipe; held-out templates excluded."""
+    if lang == "en":
+        full, part, held = EN_TRAIN_FULL + EN_TRAIN_EXTRA, EN_TRAIN_PARTIAL + EN_PARTIAL_EXTRA, EN_HELDOUT
     else:
-        t = part[rng.integers(len(part))][0]
+        full, part, held = ZH_TRAIN_FULL + ZH_TRAIN_EXTRA, ZH_TRAIN_PARTIAL + ZH_PARTIAL_EXTRA, ZH_HELDOUT
+    full = [t for t in full if t not in held]
+    return full, [t for t, _ in part if t not in held]
+
+
+def train_caption(spec, lang, rng):
+    """Random training caption. 75% full templates, 25% partial ones; random prefix/suffix. Never a held-out
+    template verbatim."""
+    full, part = train_templates(lang)
+    held = EN_HELDOUT if lang == "en" else ZH_HELDOUT
+    while True:
+        t = full[rng.integers(len(full))] if rng.random() < 0.75 else part[rng.integers(len(part))]
+        pre = (EN_PREFIXES if lang == "en" else ZH_PREFIXES)
+        suf = (EN_SUFFIXES if lang == "en" else ZH_SUFFIXES)
+        t = pre[rng.integers(len(pre))] + t + suf[rng.integers(len(suf))]
+        if t not in held:
+            break
+    if lang == "en":
+        t = t.replace("{a}", "a")
+        return _fix_articles(make_caption(spec, lang, t, rng))
     return make_caption(spec, lang, t, rng)
 
 
@@ -137,11 +221,13 @@ def all_vocab_words():
     rng = np.random.default_rng(0)
     texts = []
     for spec in all_specs():
-        for lang, temps in (("en", EN_TRAIN_FULL + [t for t, _ in EN_TRAIN_PARTIAL] + EN_HELDOUT),
-                            ("zh", ZH_TRAIN_FULL + [t for t, _ in ZH_TRAIN_PARTIAL] + ZH_HELDOUT)):
+        for lang in ("en", "zh"):
+            full, part = train_templates(lang)
+            temps = full + part + (EN_HELDOUT if lang == "en" else ZH_HELDOUT)
             for t in temps:
                 for _ in range(3):
-                    texts.append(make_caption(spec, lang, t, rng))
+                    texts.append(make_caption(spec, lang, t.replace("{a}", "a"), rng))
+    texts.extend(EN_PREFIXES + ZH_PREFIXES + EN_SUFFIXES + ZH_SUFFIXES + ["an"])
     # make sure every synonym appears
     for d in (EN_SHAPE, EN_COLOR, EN_BG, EN_SIZE, EN_POS, ZH_SHAPE, ZH_COLOR, ZH_BG, ZH_SIZE, ZH_POS):
         for v in d.values():

@@ -201,7 +201,7 @@ def export_package(ckpt_path, out):
             "latent_channels": zc, "vae_scale_factor": 8, "vae_scaling_factor": scale,
             "max_token_length": tok.max_length, "languages": ["en", "zh"], "prediction_type": "epsilon",
             "timestep_dtype": "float32", "input_ids_dtype": "int64",
-            "kinds": ["text-to-image", "image-to-image", "inpaint"],
+            "kinds": ["text-to-image", "image-to-image", "inpaint", "outpaint"],
         }})
     write_token_fixtures(tok, out)
     sizes = {k: os.path.getsize(os.path.join(out, k, "model.onnx"))

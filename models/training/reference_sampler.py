@@ -6,6 +6,8 @@ the ONNX initializers, which keep their PyTorch names) or from a training checkp
       --scheduler euler --steps 20 --guidance 5 --seed 0 --png /tmp/out.png
   # parity fixtures for the Java engine + scheduler reference values
   /usr/bin/python3 models/training/reference_sampler.py fixtures --pkg models/tiny-shapes
+  # timing baseline for the Java engine's `bench` (64x64, 20 steps, euler, guidance 5, batch 1, 10 images, 2 threads)
+  /usr/bin/python3 models/training/reference_sampler.py bench
 
 Sampling loop (same as diffusers' OnnxStableDiffusionPipeline, CFG batched as [uncond, cond]):
   latents = noise * init_noise_sigma                       (noise ~ N(0,1), [B,4,H/8,W/8], injected)
@@ -207,9 +209,66 @@ def scheduler_reference():
     return out
 
 
+# ----------------------------------------------------------------------------------------------
+# bench
+# ----------------------------------------------------------------------------------------------
+@torch.no_grad()
+def bench(m, prompt, scheduler="euler", steps=20, guidance=5.0, width=64, height=64, images=10, warmup=1):
+    """Times the PyTorch reference pipeline image by image (batch 1): tokenize + text encoder (cond and uncond),
+    the denoising loop (one UNet call per step on the CFG batch [uncond, cond], scheduler math in float64 numpy),
+    the VAE decoder, and the image ops (clip, to uint8, PNG encode in memory). Returns per-image records in ms."""
+    import io
+    import time
+    h, w = height // 8, width // 8
+    recs = []
+    for i in range(warmup + images):
+        noise, step_noise = make_noise(i, 1, h, w, steps)
+        t0 = time.perf_counter()
+        s = S.make_scheduler(scheduler)
+        s.set_timesteps(steps)
+        cond = encode_text(m, [prompt])
+        unc = encode_text(m, [""])
+        ctx = torch.cat([unc, cond]) if guidance > 1.0 else cond
+        t1 = time.perf_counter()
+        x = noise.astype(np.float64) * s.init_noise_sigma
+        unet_ms = 0.0
+        for k in range(steps):
+            inp = s.scale_model_input(x, k)
+            inp = np.concatenate([inp, inp]) if guidance > 1.0 else inp
+            t = torch.full((1,), float(s.timesteps[k]), dtype=torch.float32)
+            tu = time.perf_counter()
+            eps = m["unet"](torch.from_numpy(inp.astype(np.float32)), t, ctx).double().numpy()
+            unet_ms += (time.perf_counter() - tu) * 1000
+            if guidance > 1.0:
+                eps = eps[:1] + guidance * (eps[1:] - eps[:1])
+            x = s.step(eps, k, x, step_noise[k].astype(np.float64) if s.needs_noise else None)
+        t2 = time.perf_counter()
+        img = m["vae_decoder"](torch.from_numpy(x.astype(np.float32)) / m["scaling_factor"])
+        t3 = time.perf_counter()
+        px = torch.clamp(img / 2 + 0.5, 0, 1).numpy().astype(np.float32)
+        buf = io.BytesIO()
+        Image.fromarray(to_uint8(px)[0]).save(buf, format="PNG")
+        t4 = time.perf_counter()
+        if i >= warmup:
+            recs.append({"total": (t4 - t0) * 1000, "encode": (t1 - t0) * 1000, "denoise": (t2 - t1) * 1000,
+                         "unet": unet_ms, "decode": (t3 - t2) * 1000, "image_ops": (t4 - t3) * 1000})
+    return recs
+
+
+def print_bench(recs, prompt, scheduler, steps, guidance, width, height, threads):
+    import platform
+    print(f"pytorch reference bench: torch {torch.__version__}, {threads} threads, {platform.processor() or platform.machine()}")
+    print(f"  prompt {prompt!r}  {width}x{height} steps={steps} scheduler={scheduler} guidance={guidance} "
+          f"batch=1 images={len(recs)} (after 1 warm-up)")
+    for k in ("total", "encode", "denoise", "unet", "decode", "image_ops"):
+        v = np.array([r[k] for r in recs])
+        extra = f"  ({steps} calls, CFG batch 2)" if k == "unet" else ""
+        print(f"  {k + ' ms':14s} mean {v.mean():8.2f}  p50 {np.median(v):8.2f}  min {v.min():8.2f}{extra}")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["sample", "fixtures"])
+    ap.add_argument("cmd", choices=["sample", "fixtures", "bench"])
     ap.add_argument("--pkg", default=DEFAULT_PKG)
     ap.add_argument("--ckpt", default=None, help="use a training checkpoint instead of the ONNX weights")
     ap.add_argument("--prompt", default="a red circle on a white background")
@@ -223,10 +282,19 @@ def main():
     ap.add_argument("--noise", help="raw float32 file with initial noise [1,4,h/8,w/8] (overrides --seed)")
     ap.add_argument("--step-noise", help="raw float32 file with per-step noise [steps,1,4,h/8,w/8]")
     ap.add_argument("--png", default="/tmp/easel_sample.png")
+    ap.add_argument("--images", type=int, default=10, help="bench: timed images (after one warm-up)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", help="bench: also write the per-image records here")
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     m = load_package(a.pkg, a.ckpt)
-    if a.cmd == "sample":
+    if a.cmd == "bench":
+        recs = bench(m, a.prompt, a.scheduler, a.steps, a.guidance, a.width, a.height, a.images)
+        print_bench(recs, a.prompt, a.scheduler, a.steps, a.guidance, a.width, a.height, a.threads)
+        if a.json:
+            with open(a.json, "w", encoding="utf-8") as f:
+                json.dump({"settings": vars(a), "images": recs}, f, indent=1)
+    elif a.cmd == "sample":
         h, w = a.height // 8, a.width // 8
         noise, step_noise = make_noise(a.seed, 1, h, w, a.steps)
         if a.noise:

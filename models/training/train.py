@@ -54,7 +54,27 @@ def lr_at(step, total, base, warm=200):
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, total - warm))))
 
 
-def train_vae(enc, dec, imgs, steps, bs, seed, kl_w):
+def _dx(t):
+    return t[..., :, 1:] - t[..., :, :-1]
+
+
+def _dy(t):
+    return t[..., 1:, :] - t[..., :-1, :]
+
+
+def vae_rec_loss(rec, x, edge_w):
+    """L1 + L2, with pixels near an edge of the target weighted (1 + edge_w), plus an L1 loss on the image gradients.
+    Flat shapes are mostly background: without the edge terms the decoder rounds corners and star tips, which is
+    exactly what the shape classifier (and a person) looks at."""
+    d = rec - x
+    if edge_w <= 0:
+        return d.abs().mean() + (d * d).mean()
+    e = F.pad(_dx(x).abs().sum(1, keepdim=True), (0, 1, 0, 0)) + F.pad(_dy(x).abs().sum(1, keepdim=True), (0, 0, 0, 1))
+    w = 1.0 + edge_w * F.max_pool2d((e > 0.05).float(), 5, 1, 2)
+    return (w * (d.abs() + d * d)).mean() + (_dx(rec) - _dx(x)).abs().mean() + (_dy(rec) - _dy(x)).abs().mean()
+
+
+def train_vae(enc, dec, imgs, steps, bs, seed, kl_w, edge_w=4.0):
     g = torch.Generator().manual_seed(seed)
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
@@ -68,7 +88,7 @@ def train_vae(enc, dec, imgs, steps, bs, seed, kl_w):
         mean, logvar = p.chunk(2, dim=1)
         z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g)
         rec = dec(z)
-        l_rec = (rec - x).abs().mean() + F.mse_loss(rec, x)
+        l_rec = vae_rec_loss(rec, x, edge_w)
         kl = 0.5 * (mean ** 2 + logvar.exp() - 1.0 - logvar).mean()
         loss = l_rec + kl_w * kl
         opt.zero_grad()
@@ -89,7 +109,8 @@ def encode_all(enc, imgs, bs=256):
     return torch.cat(out)
 
 
-def train_unet(te, unet, params_lat, caps, scale, steps, bs, seed, p_uncond, uncond_ids, lr=5e-4):
+def train_unet(te, unet, params_lat, caps, scale, steps, bs, seed, p_uncond, uncond_ids, lr=5e-4, min_snr=5.0,
+               ema_decay=0.999, hi_noise=0.0):
     g = torch.Generator().manual_seed(seed)
     ac = torch.from_numpy(C.alphas_cumprod()).float()
     models = [te, unet]
@@ -116,12 +137,18 @@ def train_unet(te, unet, params_lat, caps, scale, steps, bs, seed, p_uncond, unc
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
         ctx, _ = te(ids)
         pred = unet(xt, t.float(), ctx)
-        loss = F.mse_loss(pred, noise)
+        snr = a / (1 - a)
+        w = torch.ones_like(snr)
+        if min_snr > 0:  # min-SNR-gamma weighting (Hang et al. 2023) for epsilon prediction
+            w = w * torch.clamp(snr, max=min_snr) / snr
+        if hi_noise > 0:  # up-weight high noise (eps error -> x0 error is scaled by 1/snr there): v-loss-like
+            w = w * torch.clamp(1.0 + 1.0 / snr, max=hi_noise)
+        loss = (w * (pred - noise) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        d = min(0.999, (1 + step) / (10 + step))
+        d = min(ema_decay, (1 + step) / (10 + step))
         with torch.no_grad():
             for e, p in zip(ema, params):
                 e.mul_(d).add_(p.detach(), alpha=1 - d)
@@ -139,17 +166,26 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "tiny-shapes"))
     ap.add_argument("--ckpt", default=os.path.join(HERE, "checkpoints", "tiny-shapes.pt"))
     ap.add_argument("--n-images", type=int, default=12000)
-    ap.add_argument("--vae-steps", type=int, default=800)
+    ap.add_argument("--vae-steps", type=int, default=1000)
     ap.add_argument("--vae-batch", type=int, default=32)
-    ap.add_argument("--unet-steps", type=int, default=2400)
-    ap.add_argument("--unet-batch", type=int, default=96)
-    ap.add_argument("--kl-weight", type=float, default=1e-3)
+    ap.add_argument("--unet-steps", type=int, default=2000)
+    ap.add_argument("--unet-batch", type=int, default=72)
+    ap.add_argument("--kl-weight", type=float, default=1e-4)
+    ap.add_argument("--vae-edge-weight", type=float, default=4.0)
+    ap.add_argument("--min-snr", type=float, default=5.0, help="min-SNR-gamma loss weighting (0: plain MSE)")
+    ap.add_argument("--ema-decay", type=float, default=0.999)
+    ap.add_argument("--phase2-steps", type=int, default=0, help="second UNet phase (0: none)")
+    ap.add_argument("--phase2-lr", type=float, default=3e-4)
+    ap.add_argument("--phase2-hi-noise", type=float, default=30.0)
+    ap.add_argument("--hi-noise-weight", type=float, default=0.0,
+                    help="multiply the loss by min(1 + 1/SNR, this) (0: off); emphasises the layout-deciding high-noise steps")
+    ap.add_argument("--captions-per-lang", type=int, default=8)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--export-only", action="store_true", help="skip training, export --ckpt")
-    ap.add_argument("--unet-coords", type=int, default=0, help="1: UNet gets CoordConv x/y input channels")
+    ap.add_argument("--unet-coords", type=int, default=1, help="1: UNet gets CoordConv x/y input channels")
     ap.add_argument("--init-from", default=None, help="continue text encoder + UNet from this checkpoint")
-    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr", type=float, default=6e-4)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -161,13 +197,13 @@ def main():
     arch["unet"]["coords"] = bool(args.unet_coords)
     if not args.export_only:
         log(f"vocab {len(tok.vocab)}; building dataset of {args.n_images} images")
-        imgs, caps, n_specs = make_dataset(args.n_images, args.seed, tok)
+        imgs, caps, n_specs = make_dataset(args.n_images, args.seed, tok, args.captions_per_lang)
         log(f"dataset ready: {n_specs} training specs of {len(C.all_specs())}")
         torch.manual_seed(args.seed + 1)
         enc, dec, te, unet = C.build_models(arch, len(tok.vocab), tok.pad_id)
         log(f"params: vae_enc {C.nparams(enc)} vae_dec {C.nparams(dec)} text {C.nparams(te)} unet {C.nparams(unet)}")
         vae_key = {"seed": args.seed, "n_images": args.n_images, "steps": args.vae_steps, "batch": args.vae_batch,
-                   "kl": args.kl_weight, "arch": arch["vae"]}
+                   "kl": args.kl_weight, "edge": args.vae_edge_weight, "arch": arch["vae"], "sizes": C.SIZES}
         vae_cache = os.path.join(os.path.dirname(args.ckpt), "vae_stage.pt")
         cached = torch.load(vae_cache) if os.path.exists(vae_cache) else None
         if cached is not None and cached["key"] == vae_key:
@@ -175,10 +211,15 @@ def main():
             enc.load_state_dict(cached["enc"])
             dec.load_state_dict(cached["dec"])
             vae_hist = cached["hist"]
+            vae_seconds = cached.get("seconds")
         else:
-            vae_hist = train_vae(enc, dec, imgs, args.vae_steps, args.vae_batch, args.seed + 2, args.kl_weight)
+            t_vae = time.time()
+            vae_hist = train_vae(enc, dec, imgs, args.vae_steps, args.vae_batch, args.seed + 2, args.kl_weight,
+                                 args.vae_edge_weight)
+            vae_seconds = time.time() - t_vae
             os.makedirs(os.path.dirname(vae_cache), exist_ok=True)
-            torch.save({"key": vae_key, "enc": enc.state_dict(), "dec": dec.state_dict(), "hist": vae_hist}, vae_cache)
+            torch.save({"key": vae_key, "enc": enc.state_dict(), "dec": dec.state_dict(), "hist": vae_hist,
+                        "seconds": vae_seconds}, vae_cache)
         enc.eval()
         dec.eval()
         for p in list(enc.parameters()) + list(dec.parameters()):
@@ -202,8 +243,22 @@ def main():
             assert not unexpected and all(k.startswith("coord_in.") for k in missing), (missing, unexpected)
             prev_info = prev["train_info"]
             log(f"continuing from {args.init_from} (new UNet params: {missing})")
+        t_unet = time.time()
         unet_hist = train_unet(te, unet, lat, caps, scale, args.unet_steps, args.unet_batch,
-                               args.seed + (5 if args.init_from else 4), 0.1, uncond, lr=args.lr)
+                               args.seed + (5 if args.init_from else 4), 0.1, uncond, lr=args.lr,
+                               min_snr=args.min_snr, ema_decay=args.ema_decay,
+                               hi_noise=args.hi_noise_weight)
+        if args.phase2_steps > 0:
+            # phase 2: continue the (EMA) text encoder + UNet with the high-noise weighting, fresh optimiser and EMA;
+            # identical to `--init-from <phase-1 checkpoint> --unet-steps N --lr LR --hi-noise-weight W`
+            log(f"phase 2: {args.phase2_steps} steps, lr {args.phase2_lr}, hi-noise weight {args.phase2_hi_noise}")
+            phase1_curve = [float(np.mean(unet_hist[i:i + 200])) for i in range(0, len(unet_hist), max(1, len(unet_hist) // 10))]
+            unet_hist = train_unet(te, unet, lat, caps, scale, args.phase2_steps, args.unet_batch, args.seed + 5, 0.1,
+                                   uncond, lr=args.phase2_lr, min_snr=args.min_snr, ema_decay=args.ema_decay,
+                                   hi_noise=args.phase2_hi_noise)
+            prev_info = {"phase": 1, "unet_steps": args.unet_steps, "lr": args.lr, "unet_loss_curve": phase1_curve,
+                         "hi_noise_weight": args.hi_noise_weight}
+        unet_seconds = time.time() - t_unet
         os.makedirs(os.path.dirname(args.ckpt), exist_ok=True)
         train_info = {
             "seed": args.seed, "n_images": args.n_images, "n_train_specs": n_specs,
@@ -214,6 +269,10 @@ def main():
             "vae_l1_train": vae_val, "train_seconds": time.time() - t_start,
             "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + sys.argv[1:]),
             "lr": args.lr, "unet_coords": bool(args.unet_coords), "continued_from": prev_info,
+            "vae_edge_weight": args.vae_edge_weight, "min_snr": args.min_snr, "ema_decay": args.ema_decay, "hi_noise_weight": args.hi_noise_weight,
+            "captions_per_lang": args.captions_per_lang, "sizes": dict(C.SIZES), "vocab_size": len(tok.vocab),
+            "vae_seconds": vae_seconds, "unet_seconds": unet_seconds, "phase2_steps": args.phase2_steps,
+            "phase2_lr": args.phase2_lr, "phase2_hi_noise": args.phase2_hi_noise,
         }
         torch.save({"arch": arch, "vocab": tok.vocab, "scaling_factor": scale, "vae_encoder": enc.state_dict(),
                     "vae_decoder": dec.state_dict(), "text_encoder": te.state_dict(), "unet": unet.state_dict(),
