@@ -1,9 +1,9 @@
-"""Train and export Easel's bundled `tiny-shapes` model (CPU, ~1 hour on 2 cores).
+"""Train and export Easel's bundled `tiny-shapes` model (CPU, ~40 min on 2 quiet cores, ~75 min on busy ones).
 
     /usr/bin/python3 models/training/train.py --out models/tiny-shapes
 
-Stages: synthetic dataset -> VAE (L1 + small KL) -> freeze, encode latents -> text encoder + UNet jointly
-(epsilon prediction, DDPM loss, 10% caption dropout to "" for CFG, EMA) -> ONNX export + package files.
+Stages: synthetic dataset -> VAE (edge-weighted L1+L2 + gradient L1 + small KL) -> freeze, encode latents -> text
+encoder + UNet jointly (epsilon prediction, min-SNR-5 weighted DDPM loss, 10% caption dropout to "" for CFG, EMA) -> ONNX export + package files.
 Checkpoints go to models/training/checkpoints/ (git-ignored). Fully seeded.
 """
 import argparse
@@ -174,9 +174,6 @@ def main():
     ap.add_argument("--vae-edge-weight", type=float, default=4.0)
     ap.add_argument("--min-snr", type=float, default=5.0, help="min-SNR-gamma loss weighting (0: plain MSE)")
     ap.add_argument("--ema-decay", type=float, default=0.999)
-    ap.add_argument("--phase2-steps", type=int, default=0, help="second UNet phase (0: none)")
-    ap.add_argument("--phase2-lr", type=float, default=3e-4)
-    ap.add_argument("--phase2-hi-noise", type=float, default=30.0)
     ap.add_argument("--hi-noise-weight", type=float, default=0.0,
                     help="multiply the loss by min(1 + 1/SNR, this) (0: off); emphasises the layout-deciding high-noise steps")
     ap.add_argument("--captions-per-lang", type=int, default=8)
@@ -248,16 +245,6 @@ def main():
                                args.seed + (5 if args.init_from else 4), 0.1, uncond, lr=args.lr,
                                min_snr=args.min_snr, ema_decay=args.ema_decay,
                                hi_noise=args.hi_noise_weight)
-        if args.phase2_steps > 0:
-            # phase 2: continue the (EMA) text encoder + UNet with the high-noise weighting, fresh optimiser and EMA;
-            # identical to `--init-from <phase-1 checkpoint> --unet-steps N --lr LR --hi-noise-weight W`
-            log(f"phase 2: {args.phase2_steps} steps, lr {args.phase2_lr}, hi-noise weight {args.phase2_hi_noise}")
-            phase1_curve = [float(np.mean(unet_hist[i:i + 200])) for i in range(0, len(unet_hist), max(1, len(unet_hist) // 10))]
-            unet_hist = train_unet(te, unet, lat, caps, scale, args.phase2_steps, args.unet_batch, args.seed + 5, 0.1,
-                                   uncond, lr=args.phase2_lr, min_snr=args.min_snr, ema_decay=args.ema_decay,
-                                   hi_noise=args.phase2_hi_noise)
-            prev_info = {"phase": 1, "unet_steps": args.unet_steps, "lr": args.lr, "unet_loss_curve": phase1_curve,
-                         "hi_noise_weight": args.hi_noise_weight}
         unet_seconds = time.time() - t_unet
         os.makedirs(os.path.dirname(args.ckpt), exist_ok=True)
         train_info = {
@@ -271,8 +258,7 @@ def main():
             "lr": args.lr, "unet_coords": bool(args.unet_coords), "continued_from": prev_info,
             "vae_edge_weight": args.vae_edge_weight, "min_snr": args.min_snr, "ema_decay": args.ema_decay, "hi_noise_weight": args.hi_noise_weight,
             "captions_per_lang": args.captions_per_lang, "sizes": dict(C.SIZES), "vocab_size": len(tok.vocab),
-            "vae_seconds": vae_seconds, "unet_seconds": unet_seconds, "phase2_steps": args.phase2_steps,
-            "phase2_lr": args.phase2_lr, "phase2_hi_noise": args.phase2_hi_noise,
+            "vae_seconds": vae_seconds, "unet_seconds": unet_seconds,
         }
         torch.save({"arch": arch, "vocab": tok.vocab, "scaling_factor": scale, "vae_encoder": enc.state_dict(),
                     "vae_decoder": dec.state_dict(), "text_encoder": te.state_dict(), "unet": unet.state_dict(),
