@@ -6,11 +6,10 @@ import dev.easel.worker.inference.NoiseSource;
  * Deterministic DDIM (Song et al. 2021, eq. 12 with η = 0); diffusers' DDIMScheduler with
  * {@code set_alpha_to_one=False} and no sample clipping.
  */
-public final class DdimScheduler implements Scheduler {
+public final class DdimScheduler extends PlannedScheduler {
 
     private final TrainingSchedule schedule;
     private final String prediction;
-    private double[] timesteps;
 
     DdimScheduler(SchedulerConfig config) {
         this.schedule = new TrainingSchedule(config);
@@ -23,26 +22,6 @@ public final class DdimScheduler implements Scheduler {
     @Override
     public void setTimesteps(int steps) {
         timesteps = schedule.timesteps(steps);
-    }
-
-    @Override
-    public int steps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float timestep(int i) {
-        return (float) timesteps[i];
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int i) {
-        return sample.clone();
     }
 
     @Override

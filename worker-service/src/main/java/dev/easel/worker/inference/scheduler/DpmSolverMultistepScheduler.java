@@ -9,12 +9,11 @@ import dev.easel.worker.inference.NoiseSource;
  * et al. 2022, eq. 5. Latents are in the variance-preserving scale: x = α_t·x0 + σ_t·ε with
  * α_t = 1/√(σ²+1), σ_t = σ·α_t.
  */
-public final class DpmSolverMultistepScheduler implements Scheduler {
+public final class DpmSolverMultistepScheduler extends PlannedScheduler {
 
     private final TrainingSchedule schedule;
     private final String prediction;
     private final boolean karras;
-    private double[] timesteps;
     private double[] sigmas;
     private float[] previousOriginal;
     private int lowerOrderSteps;
@@ -47,26 +46,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         }
         previousOriginal = null;
         lowerOrderSteps = 0;
-    }
-
-    @Override
-    public int steps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float timestep(int i) {
-        return (float) timesteps[i];
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int i) {
-        return sample.clone(); // diffusers DPMSolverMultistepScheduler.scale_model_input is the identity
     }
 
     /** diffusers _sigma_to_alpha_sigma_t: α = 1/√(σ²+1), σ_t = σ·α. */

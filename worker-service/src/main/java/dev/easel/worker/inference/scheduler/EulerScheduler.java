@@ -6,11 +6,10 @@ import dev.easel.worker.inference.NoiseSource;
  * Euler's method on the probability-flow ODE in σ (Karras et al. 2022, algorithm 1 without churn);
  * diffusers' EulerDiscreteScheduler. Latents live at scale σ, so the model input is divided by √(σ²+1).
  */
-public class EulerScheduler implements Scheduler {
+public class EulerScheduler extends PlannedScheduler {
 
     protected final TrainingSchedule schedule;
     private final String prediction;
-    protected double[] timesteps;
     protected double[] sigmas;
     private double initNoiseSigma;
 
@@ -37,16 +36,6 @@ public class EulerScheduler implements Scheduler {
 
     private String spacing() {
         return schedule.timestepsSpacing();
-    }
-
-    @Override
-    public int steps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float timestep(int i) {
-        return (float) timesteps[i];
     }
 
     @Override

@@ -7,12 +7,11 @@ import dev.easel.worker.inference.NoiseSource;
  * model predicts the velocity v = ε − x0 and x_t = (1−σ)·x0 + σ·ε; diffusers'
  * FlowMatchEulerDiscreteScheduler with a static {@code shift}: σ' = shift·σ / (1 + (shift−1)·σ).
  */
-public final class FlowMatchEulerScheduler implements Scheduler {
+public final class FlowMatchEulerScheduler extends PlannedScheduler {
 
     private final int trainSteps;
     private final double shift;
     private double[] sigmas;
-    private double[] timesteps;
 
     FlowMatchEulerScheduler(SchedulerConfig config) {
         if (!config.flowMatching()) {
@@ -39,26 +38,6 @@ public final class FlowMatchEulerScheduler implements Scheduler {
             sigmas[i] = shifted(s);
             timesteps[i] = sigmas[i] * trainSteps;
         }
-    }
-
-    @Override
-    public int steps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float timestep(int i) {
-        return (float) timesteps[i];
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int i) {
-        return sample.clone();
     }
 
     @Override

@@ -8,12 +8,11 @@ import dev.easel.worker.inference.NoiseSource;
  * clean sample with the consistency boundary condition and re-noises it to the next timestep with fresh
  * noise (one draw per step except the last).
  */
-public final class LcmScheduler implements Scheduler {
+public final class LcmScheduler extends PlannedScheduler {
 
     private static final int ORIGINAL_STEPS = 50;
 
     private final TrainingSchedule schedule;
-    private double[] timesteps;
 
     LcmScheduler(SchedulerConfig config) {
         this.schedule = new TrainingSchedule(config);
@@ -34,26 +33,6 @@ public final class LcmScheduler implements Scheduler {
             int index = (int) Math.floor((double) i * ORIGINAL_STEPS / steps);
             timesteps[i] = (double) (ORIGINAL_STEPS - index) * k - 1;
         }
-    }
-
-    @Override
-    public int steps() {
-        return timesteps.length;
-    }
-
-    @Override
-    public float timestep(int i) {
-        return (float) timesteps[i];
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int i) {
-        return sample.clone();
     }
 
     @Override
