@@ -82,28 +82,24 @@ public final class ImageCodec {
     /** PNG bytes of {@code image} with each entry of {@code text} as a {@code tEXt} chunk (keyword → value). */
     public static byte[] png(BufferedImage image, Map<String, String> text) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-            IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
-            text.forEach((keyword, value) -> {
-                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-                entry.setAttribute("keyword", keyword);
-                entry.setAttribute("value", value);
-                textNode.appendChild(entry);
-            });
-            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
-            root.appendChild(textNode);
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+        IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
+        text.forEach((keyword, value) -> {
+            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+            entry.setAttribute("keyword", keyword);
+            entry.setAttribute("value", value);
+            textNode.appendChild(entry);
+        });
+        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+        root.appendChild(textNode);
+        try {
             metadata.mergeTree("javax_imageio_png_1.0", root);
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, metadata), param);
-            out.flush();
-            return bytes.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
             writer.dispose();
+            throw new UncheckedIOException(e);
         }
+        return write(writer, param, new IIOImage(image, null, metadata));
     }
 
     /** JPEG bytes of {@code image} scaled down (never up) to fit {@code maxSide}. */
@@ -112,12 +108,17 @@ public final class ImageCodec {
         BufferedImage scaled = Canvas.resize(image, Math.max(1, (int) Math.round(image.getWidth() * scale)),
                 Math.max(1, (int) Math.round(image.getHeight() * scale)));
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+        return write(writer, param, new IIOImage(scaled, null, null));
+    }
+
+    /** Encodes with {@code writer} into memory and disposes of it. */
+    private static byte[] write(ImageWriter writer, ImageWriteParam param, IIOImage image) {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
             writer.setOutput(out);
-            writer.write(null, new IIOImage(scaled, null, null), param);
+            writer.write(null, image, param);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
