@@ -70,19 +70,15 @@ public class JobEventsResource {
         streams.add(stream);
         stream.subscribedWith(updates.listen(jobId, stream::offer));
         // Read the row again after subscribing: nothing that happens from here on can be missed.
-        job = jobs.get(jobId);
+        JobUpdate current = updates.currentOf(jobs.get(jobId));
         if (lastEventId == null || lastEventId.isBlank()) {
-            stream.send(job.jobStatus().isTerminal() ? updates.terminalOf(job) : updates.statusOf(job));
+            stream.send(current);
         }
         for (JobUpdate update : updates.history(jobId)) {
             stream.send(update);
         }
-        if (job.jobStatus().isTerminal()) {
-            stream.send(updates.terminalOf(job));
-        } else {
-            JobUpdate now = updates.statusOf(job);
-            stream.send(now);
-        }
+        // After a resume whose history Redis no longer has; otherwise not newer than what was sent, so dropped.
+        stream.send(current);
         stream.goLive();
         if (stream.isClosed()) {
             streams.remove(stream);

@@ -156,16 +156,14 @@ public class JobUpdates {
         }
     }
 
-    /** The terminal update of a finished job, rebuilt from its row (for late subscribers). */
-    public JobUpdate terminalOf(JobEntity job) {
-        return new JobUpdate(job.id.toString(), job.appliedAttempt + "." + job.appliedSeq + ".0", job.status,
-                json(views.of(job)), true);
-    }
-
-    /** The current status as the first event of a fresh stream. */
-    public JobUpdate statusOf(JobEntity job) {
-        return new JobUpdate(job.id.toString(), job.appliedAttempt + "." + job.appliedSeq + ".0", "status",
-                json(views.of(job)), job.jobStatus().isTerminal());
+    /**
+     * The job as it stands, rebuilt from its row: a {@code status} event, or for a finished job its terminal
+     * event (what a late subscriber gets).
+     */
+    public JobUpdate currentOf(JobEntity job) {
+        boolean terminal = job.jobStatus().isTerminal();
+        return new JobUpdate(job.id.toString(), job.appliedAttempt + "." + job.appliedSeq + ".0",
+                terminal ? job.status : "status", json(views.of(job)), terminal);
     }
 
     private void send(JobUpdate update) {

@@ -74,20 +74,17 @@ public class JobService {
                 .register(registry);
     }
 
-    /** The result of a submit: the job, and whether this request created it (false: an idempotent replay). */
-    public record Submission(JobEntity job, boolean created) {
-    }
-
     /**
-     * Validates the body, stores the job and its {@code easel.jobs} record in one transaction, and returns it.
+     * Validates the body, stores the job and its {@code easel.jobs} record in one transaction, and returns it;
+     * a repeated {@code Idempotency-Key} with the same body returns the job that key created.
      *
      * @throws dev.easel.common.validation.InvalidRequestException listing every violation
      * @throws ApiException {@code idempotency_key_reused} when the key was used with another body
      */
-    public Submission submit(JsonNode body, String idempotencyKey) {
+    public JobEntity submit(JsonNode body, String idempotencyKey) {
         String requestHash = idempotencyKey == null ? null : canonicalHash(body);
         if (idempotencyKey != null) {
-            Optional<Submission> replay = replay(idempotencyKey, requestHash);
+            Optional<JobEntity> replay = replay(idempotencyKey, requestHash);
             if (replay.isPresent()) {
                 return replay.get();
             }
@@ -110,10 +107,10 @@ public class JobService {
         }
         submitted.increment();
         Log.debugf("job %s: queued (%s, model %s)", job.id, job.kind, job.model);
-        return new Submission(job, true);
+        return job;
     }
 
-    private Optional<Submission> replay(String idempotencyKey, String requestHash) {
+    private Optional<JobEntity> replay(String idempotencyKey, String requestHash) {
         Optional<JobEntity> existing = QuarkusTransaction.requiringNew().call(() ->
                 JobEntity.<JobEntity>find("idempotencyKey", idempotencyKey).firstResultOptional());
         if (existing.isEmpty()) {
@@ -123,7 +120,7 @@ public class JobService {
             throw new ApiException(422, "idempotency_key_reused", "Idempotency key reused",
                     "this Idempotency-Key was already used with a different request body");
         }
-        return Optional.of(new Submission(existing.get(), false));
+        return existing;
     }
 
     private JobSpec stageInlineImages(JobSpec spec) {

@@ -150,8 +150,7 @@ public class JobResource {
                     List.of(new Violation("Idempotency-Key", Violation.INVALID_TYPE,
                             "must be 1-255 printable ASCII characters without spaces")));
         }
-        JobService.Submission submission = jobs.submit(request, idempotencyKey);
-        JobEntity job = waiter.awaitFinished(submission.job(), wait(prefer));
+        JobEntity job = waiter.awaitFinished(jobs.submit(request, idempotencyKey), wait(prefer));
         return answer(job);
     }
 
