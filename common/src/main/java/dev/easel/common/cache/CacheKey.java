@@ -23,7 +23,7 @@ public record CacheKey(String hex) {
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     // Bump when the encoding or the set of fields changes, so old entries simply stop matching.
-    private static final String ENCODING_VERSION = "easel-cache-key/v1";
+    private static final String ENCODING_VERSION = "easel-cache-key/v2";
 
     public CacheKey {
         Objects.requireNonNull(hex, "hex");
@@ -42,6 +42,33 @@ public record CacheKey(String hex) {
      */
     public static CacheKey exact(JobSpec spec, String tenant, String modelVersion, String imageSha256,
                                  String maskSha256) {
+        return compute(Scope.EXACT, spec, tenant, modelVersion, imageSha256, maskSha256);
+    }
+
+    /**
+     * The key shared by requests that differ at most in their seed: equal normalised prompts and parameters.
+     * Any-seed reuse looks results up under it.
+     */
+    public static CacheKey anySeed(JobSpec spec, String tenant, String modelVersion, String imageSha256,
+                                   String maskSha256) {
+        return compute(Scope.ANY_SEED, spec, tenant, modelVersion, imageSha256, maskSha256);
+    }
+
+    /**
+     * The key shared by requests that differ at most in their seed and prompt: the space in which results for
+     * prompts that mean the same thing may stand in for each other.
+     */
+    public static CacheKey similarityScope(JobSpec spec, String tenant, String modelVersion, String imageSha256,
+                                           String maskSha256) {
+        return compute(Scope.SIMILARITY, spec, tenant, modelVersion, imageSha256, maskSha256);
+    }
+
+    private enum Scope {
+        EXACT, ANY_SEED, SIMILARITY
+    }
+
+    private static CacheKey compute(Scope scope, JobSpec spec, String tenant, String modelVersion,
+                                    String imageSha256, String maskSha256) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(modelVersion, "modelVersion");
         String image = contentHash("image", spec.image() != null, imageSha256);
@@ -50,18 +77,19 @@ public record CacheKey(String hex) {
 
         var canonical = new Canonical();
         canonical.field(ENCODING_VERSION);
+        canonical.field(scope.name());
         canonical.field(tenant);
         canonical.field(spec.model());
         canonical.field(modelVersion);
         canonical.field(spec.kind().wireName());
-        canonical.field(PromptNormalizer.normalize(spec.prompt()));
+        canonical.field(scope == Scope.SIMILARITY ? null : PromptNormalizer.normalize(spec.prompt()));
         canonical.field(PromptNormalizer.normalize(spec.negativePrompt()));
         canonical.field(spec.width());
         canonical.field(spec.height());
         canonical.field(spec.steps());
         canonical.field(decimal(spec.guidanceScale()));
         canonical.field(spec.scheduler().wireName());
-        canonical.field(spec.seed());
+        canonical.field(scope == Scope.EXACT ? spec.seed() : null);
         canonical.field(spec.numImages());
         canonical.field(spec.strength() == null ? null : decimal(spec.strength()));
         canonical.field(spec.inpaintArea() == null ? null : spec.inpaintArea().wireName());
@@ -74,16 +102,6 @@ public record CacheKey(String hex) {
         canonical.field(image);
         canonical.field(mask);
         return new CacheKey(canonical.sha256());
-    }
-
-    /** {@code cache:{hex}}: the Redis key of the cached result. */
-    public String redisKey() {
-        return "cache:" + hex;
-    }
-
-    /** {@code inflight:{hex}}: the Redis key naming the job already computing this result. */
-    public String inflightKey() {
-        return "inflight:" + hex;
     }
 
     private static String contentHash(String what, boolean present, String sha256) {

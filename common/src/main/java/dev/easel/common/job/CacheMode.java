@@ -5,10 +5,15 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Whether a request may be answered from, and stored in, the result cache. */
+/**
+ * How a request uses the result cache. {@code USE}: a request with a pinned seed may be answered from the
+ * cache or attached to an identical job in flight. {@code BYPASS}: neither (the result is still stored).
+ * {@code SIMILAR}: a request without a seed may reuse a finished result whose prompt means the same thing.
+ */
 public enum CacheMode {
     USE,
-    BYPASS;
+    BYPASS,
+    SIMILAR;
 
     @JsonValue
     public String wireName() {

@@ -52,6 +52,7 @@ public final class JobRequestValidator {
     private JobKind kind;
     private ModelLimits model;
     private ImageInfo imageInfo;
+    private ImageInfo maskInfo;
 
     private JobRequestValidator(JobRequestParser.Parsed parsed, ModelCatalog catalog, ImageInspector images) {
         this.request = parsed.request();
@@ -65,6 +66,15 @@ public final class JobRequestValidator {
      * @throws InvalidRequestException listing every violation when the request is not valid
      */
     public static JobSpec validate(JsonNode body, ModelCatalog catalog, ImageInspector images, LongSupplier seedSource) {
+        return validateRequest(body, catalog, images, seedSource).spec();
+    }
+
+    /**
+     * As {@link #validate}, also returning what validation learned on the way: the model version, the input
+     * images' facts and whether the client chose the seed (what the result cache needs).
+     */
+    public static ValidatedRequest validateRequest(JsonNode body, ModelCatalog catalog, ImageInspector images,
+                                                   LongSupplier seedSource) {
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(seedSource, "seedSource");
@@ -75,7 +85,7 @@ public final class JobRequestValidator {
         return new JobRequestValidator(parsed, catalog, images).run(seedSource);
     }
 
-    private JobSpec run(LongSupplier seedSource) {
+    private ValidatedRequest run(LongSupplier seedSource) {
         kind = kind();
         model = model();
         String prompt = prompt();
@@ -104,10 +114,12 @@ public final class JobRequestValidator {
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(new ArrayList<>(violations.values()));
         }
-        long seed = request.seed() != null ? request.seed() : seedSource.getAsLong();
-        return new JobSpec(kind, model.id(), prompt, negativePrompt, width, height, steps, guidance, scheduler,
+        boolean seedPinned = request.seed() != null;
+        long seed = seedPinned ? request.seed() : seedSource.getAsLong();
+        JobSpec spec = new JobSpec(kind, model.id(), prompt, negativePrompt, width, height, steps, guidance, scheduler,
                 seed, numImages, image, mask, strength, inpaintArea, maskPadding, maskBlur, outpaint, startDeadline,
                 cache, metadata);
+        return new ValidatedRequest(spec, model.version(), seedPinned, imageInfo, maskInfo);
     }
 
     private void add(Violation violation) {
@@ -200,7 +212,7 @@ public final class JobRequestValidator {
             return null;
         }
         ImageRef ref = imageRef("mask", request.mask());
-        ImageInfo maskInfo = ref == null ? null : inspect("mask", ref);
+        maskInfo = ref == null ? null : inspect("mask", ref);
         if (maskInfo != null && imageInfo != null
                 && (maskInfo.width() != imageInfo.width() || maskInfo.height() != imageInfo.height())) {
             add("mask", Violation.MASK_MISMATCH, "is " + maskInfo.width() + "×" + maskInfo.height()
@@ -421,10 +433,16 @@ public final class JobRequestValidator {
         if (request.cache() == null) {
             return CacheMode.USE;
         }
-        return CacheMode.fromWire(request.cache()).orElseGet(() -> {
+        CacheMode mode = CacheMode.fromWire(request.cache()).orElseGet(() -> {
             add("cache", Violation.UNSUPPORTED_VALUE, "must be one of " + wireNames(List.of(CacheMode.values()), CacheMode::wireName));
             return null;
         });
+        if (mode == CacheMode.SIMILAR && request.seed() != null) {
+            // Similar reuse answers with another request's image and seed; a pinned seed asks for exactly one.
+            add("cache", Violation.UNSUPPORTED_VALUE, "similar reuse returns an image made with another seed: "
+                    + "leave seed unset, or use cache \"use\" for an exact match");
+        }
+        return mode;
     }
 
     private ObjectNode metadata() {

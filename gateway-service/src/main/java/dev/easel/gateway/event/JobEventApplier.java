@@ -2,6 +2,7 @@ package dev.easel.gateway.event;
 
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.job.JobStatus;
+import dev.easel.gateway.job.Followers;
 import dev.easel.gateway.job.JobEntity;
 import dev.easel.gateway.job.JobIds;
 import dev.easel.gateway.job.JobStateMachine;
@@ -28,13 +29,15 @@ public class JobEventApplier {
 
     private final ProgressStore progress;
     private final JobUpdates updates;
+    private final Followers followers;
     private final MeterRegistry registry;
     private final Counter stale;
     private final Counter illegal;
     private final Counter unknownJob;
     private final Timer lag;
 
-    JobEventApplier(ProgressStore progress, JobUpdates updates, MeterRegistry registry) {
+    JobEventApplier(ProgressStore progress, JobUpdates updates, Followers followers, MeterRegistry registry) {
+        this.followers = followers;
         this.progress = progress;
         this.updates = updates;
         this.registry = registry;
@@ -56,13 +59,18 @@ public class JobEventApplier {
             return JobStateMachine.Outcome.STALE;
         }
         JobEntity[] row = new JobEntity[1];
+        Followers.Resolution[] resolution = {Followers.Resolution.NONE};
         JobStateMachine.Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
             JobEntity job = JobEntity.findById(id.get(), LockModeType.PESSIMISTIC_WRITE);
             if (job == null) {
                 return null;
             }
             row[0] = job;
-            return JobStateMachine.apply(job, event);
+            JobStateMachine.Outcome applied = JobStateMachine.apply(job, event);
+            if (applied == JobStateMachine.Outcome.APPLIED && job.jobStatus().isTerminal()) {
+                resolution[0] = followers.resolve(job);
+            }
+            return applied;
         });
         if (outcome == null) {
             unknownJob.increment();
@@ -87,6 +95,7 @@ public class JobEventApplier {
                     progress.clear(job.id);
                     registry.counter("easel_jobs_finished", "status", status.wireName()).increment();
                     Log.infof("job %s: %s (attempt %d)", job.id, status.wireName(), event.attempt());
+                    followers.afterCommit(job, event, resolution[0]);
                 }
             }
         }

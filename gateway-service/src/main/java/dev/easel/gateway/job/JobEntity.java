@@ -39,6 +39,24 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "cache_outcome")
     public String cacheOutcome;
 
+    /** The exact cache key the result is stored under; null when it is not to be stored. */
+    @Column(name = "cache_key")
+    public String cacheKey;
+
+    @Column(name = "cache_any_seed_key")
+    public String cacheAnySeedKey;
+
+    @Column(name = "cache_scope_key")
+    public String cacheScopeKey;
+
+    /** The job whose result this one reuses (hit, similar) or waits for (coalesced). */
+    @Column(name = "cache_source")
+    public UUID cacheSource;
+
+    /** Similar reuse: how close the reused result's prompt is to this job's (cosine, 1 for equal text). */
+    @Column(name = "cache_similarity")
+    public Double cacheSimilarity;
+
     public int attempts;
 
     @Column(name = "applied_attempt")

@@ -5,15 +5,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.easel.common.cache.CacheKey;
+import dev.easel.common.cache.CacheOutcome;
+import dev.easel.common.cache.CachedResult;
 import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.ResultImage;
 import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStatus;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.Topics;
 import dev.easel.common.validation.JobRequestValidator;
+import dev.easel.common.validation.ValidatedRequest;
 import dev.easel.gateway.api.ApiException;
+import dev.easel.gateway.cache.CacheConfig;
+import dev.easel.gateway.cache.CacheMetrics;
+import dev.easel.gateway.cache.CachePolicy;
+import dev.easel.gateway.cache.CacheUnavailableException;
+import dev.easel.gateway.cache.RequestKeys;
+import dev.easel.gateway.cache.ResultCache;
+import dev.easel.gateway.cache.SingleFlight;
 import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.model.ConfiguredModelCatalog;
 import dev.easel.gateway.outbox.Outbox;
@@ -21,6 +34,7 @@ import dev.easel.gateway.upload.UploadStore;
 import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
@@ -46,6 +60,10 @@ public class JobService {
 
     /** The worker id gateway-originated events carry (cancel of a queued job, start-deadline expiry). */
     public static final String GATEWAY = "gateway";
+    /** The worker id of events by which the result cache finished a job. */
+    public static final String CACHE = "cache";
+    // Each round is one Redis read and at most one short transaction; a handful settle any race.
+    private static final int MAX_COALESCE_ROUNDS = 400;
 
     private static final SecureRandom SEEDS = new SecureRandom();
     // Key order and whitespace do not make a different request.
@@ -60,9 +78,21 @@ public class JobService {
     private final OpenTelemetry telemetry;
     private final TopicsConfig topics;
     private final Counter submitted;
+    private final CacheConfig cacheConfig;
+    private final ResultCache resultCache;
+    private final SingleFlight singleFlight;
+    private final CacheMetrics cacheMetrics;
+    private final Followers followers;
 
     JobService(ConfiguredModelCatalog catalog, UploadStore uploads, Outbox outbox, CancelFlags cancelFlags,
-               JobUpdates updates, OpenTelemetry telemetry, TopicsConfig topics, MeterRegistry registry) {
+               JobUpdates updates, OpenTelemetry telemetry, TopicsConfig topics, MeterRegistry registry,
+               CacheConfig cacheConfig, ResultCache resultCache, SingleFlight singleFlight, CacheMetrics cacheMetrics,
+               Followers followers) {
+        this.followers = followers;
+        this.cacheConfig = cacheConfig;
+        this.resultCache = resultCache;
+        this.singleFlight = singleFlight;
+        this.cacheMetrics = cacheMetrics;
         this.telemetry = telemetry;
         this.topics = topics;
         this.catalog = catalog;
@@ -75,13 +105,15 @@ public class JobService {
     }
 
     /**
-     * Validates the body, stores the job and its {@code easel.jobs} record in one transaction, and returns it;
-     * a repeated {@code Idempotency-Key} with the same body returns the job that key created.
+     * Validates the body and admits the job: answered from the result cache, attached to an identical job in
+     * flight, or stored with its {@code easel.jobs} record in one transaction. A repeated {@code Idempotency-Key}
+     * with the same body returns the job that key created.
      *
+     * @param cacheControl the request's {@code Cache-Control} header ({@code no-cache}, {@code no-store}), or null
      * @throws dev.easel.common.validation.InvalidRequestException listing every violation
      * @throws ApiException {@code idempotency_key_reused} when the key was used with another body
      */
-    public JobEntity submit(JsonNode body, String idempotencyKey) {
+    public JobEntity submit(JsonNode body, String idempotencyKey, String cacheControl) {
         String requestHash = idempotencyKey == null ? null : canonicalHash(body);
         if (idempotencyKey != null) {
             Optional<JobEntity> replay = replay(idempotencyKey, requestHash);
@@ -89,25 +121,224 @@ public class JobService {
                 return replay.get();
             }
         }
-        JobSpec spec = JobRequestValidator.validate(body, catalog, uploads, () -> SEEDS.nextLong() & Long.MAX_VALUE);
-        spec = stageInlineImages(spec);
-        JobEntity job = newJob(spec, idempotencyKey, requestHash);
-        JobRequested message = new JobRequested(job.id.toString(), 1, spec, job.createdAt, job.startDeadline);
+        ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, uploads,
+                () -> SEEDS.nextLong() & Long.MAX_VALUE);
+        JobSpec spec = stageInlineImages(request);
+        CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(), cacheControl);
+        RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, cacheConfig.tenant()) : null;
+        Submission submission = new Submission(spec, keys, policy, idempotencyKey, requestHash);
+        JobEntity job = admit(submission);
+        submitted.increment();
+        cacheMetrics.outcome(CacheOutcome.fromWire(job.cacheOutcome).orElseThrow());
+        Log.debugf("job %s: %s, cache %s (%s, model %s)", job.id, job.status, job.cacheOutcome, job.kind, job.model);
+        return job;
+    }
+
+    /** One request on its way in: everything needed to build its row again for another admission attempt. */
+    private record Submission(JobSpec spec, RequestKeys keys, CachePolicy policy, String idempotencyKey,
+                              String requestHash) {
+    }
+
+    private JobEntity admit(Submission submission) {
+        CachePolicy policy = submission.policy();
+        if (!policy.looksUp()) {
+            return enqueue(submission, policy.bypassed() ? CacheOutcome.BYPASS : CacheOutcome.MISS);
+        }
+        RequestKeys keys = submission.keys();
+        Timer.Sample lookup = Timer.start();
+        try {
+            Optional<CachedResult> reusable = Optional.empty();
+            CacheOutcome reuse = CacheOutcome.HIT;
+            if (policy.lookup()) {
+                reusable = resultCache.find(keys.exact());
+            }
+            if (reusable.isEmpty() && policy.similar()) {
+                reusable = resultCache.findAnySeed(keys.anySeed());
+                reuse = CacheOutcome.SIMILAR;
+            }
+            if (reusable.isPresent()) {
+                CachedResult result = reusable.get();
+                return insertAnswered(submission, reuse, UUID.fromString(result.jobId()), result.images(),
+                        reuse == CacheOutcome.SIMILAR ? 1.0 : null);
+            }
+            if (policy.coalesce()) {
+                return coalesce(submission);
+            }
+        } catch (CacheUnavailableException e) {
+            Log.warnf("cache unavailable, the job runs without it: %s", e.getMessage());
+            return enqueue(submission, CacheOutcome.UNAVAILABLE);
+        } finally {
+            lookup.stop(cacheMetrics.lookup());
+        }
+        return enqueue(submission, CacheOutcome.MISS);
+    }
+
+    /**
+     * Single flight: the first of identical requests claims the lead while its row commits and runs; the others
+     * attach to it as followers and finish with it ({@link Followers}). A leader that finished by the time a
+     * request looks is reused if it succeeded and replaced otherwise; one whose row never appears (its gateway
+     * died between claim and commit) is replaced after {@code easel.cache.leader-wait}.
+     */
+    private JobEntity coalesce(Submission submission) {
+        CacheKey key = submission.keys().exact();
+        long giveUp = System.nanoTime() + cacheConfig.leaderWait().toNanos();
+        for (int round = 0; round < MAX_COALESCE_ROUNDS; round++) {
+            Optional<UUID> leader = singleFlight.leader(key);
+            if (leader.isEmpty()) {
+                Optional<JobEntity> led = enqueueAsLeader(submission);
+                if (led.isPresent()) {
+                    return led.get();
+                }
+                continue;
+            }
+            JobEntity job = newJob(submission);
+            Attachment attachment = attach(job, leader.get());
+            switch (attachment) {
+                case ATTACHED, ANSWERED -> {
+                    return job;
+                }
+                case LEADER_GONE -> singleFlight.release(key, leader.get());
+                case LEADER_NOT_VISIBLE -> {
+                    if (System.nanoTime() > giveUp) {
+                        Log.warnf("job %s: in-flight marker names job %s, which never appeared; replacing it",
+                                job.id, leader.get());
+                        singleFlight.release(key, leader.get());
+                    } else {
+                        pause();
+                    }
+                }
+            }
+        }
+        Log.warnf("single flight did not settle after %d rounds; the job runs on its own", MAX_COALESCE_ROUNDS);
+        return enqueue(submission, CacheOutcome.MISS);
+    }
+
+    private enum Attachment {
+        /** Now a follower of the running or queued leader. */
+        ATTACHED,
+        /** The leader had already succeeded: answered with its images. */
+        ANSWERED,
+        /** The leader ended without a result (failed, canceled, expired): take its place. */
+        LEADER_GONE,
+        /** The leader's row is not committed yet (or never will be). */
+        LEADER_NOT_VISIBLE
+    }
+
+    private Attachment attach(JobEntity job, UUID leaderId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            // FOR SHARE: the leader's final status change waits for this row, so it sees it as a follower.
+            JobEntity leader = JobEntity.findById(leaderId, LockModeType.PESSIMISTIC_READ);
+            if (leader == null) {
+                return Attachment.LEADER_NOT_VISIBLE;
+            }
+            switch (leader.jobStatus()) {
+                case QUEUED, RUNNING -> {
+                    job.cacheOutcome = CacheOutcome.COALESCED.wireName();
+                    job.cacheSource = leaderId;
+                    job.persist();
+                    return Attachment.ATTACHED;
+                }
+                case SUCCEEDED -> {
+                    answer(job, CacheOutcome.HIT, leaderId, JobViews.images(leader), null);
+                    job.persist();
+                    return Attachment.ANSWERED;
+                }
+                case FAILED, CANCELED, EXPIRED -> {
+                    return Attachment.LEADER_GONE;
+                }
+            }
+            throw new IllegalStateException("unhandled status " + leader.status);
+        });
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the job in flight", e);
+        }
+    }
+
+    /** Stores the job and its queue record, claiming the lead before commit; empty when another job won it. */
+    private Optional<JobEntity> enqueueAsLeader(Submission submission) {
+        JobEntity job = newJob(submission);
+        job.cacheOutcome = CacheOutcome.MISS.wireName();
+        try {
+            insert(submission, job, () -> {
+                if (!singleFlight.claim(submission.keys().exact(), job.id)) {
+                    throw new LostLead();
+                }
+            });
+            return Optional.of(job);
+        } catch (LostLead e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Thrown inside the insert transaction to roll it back: an identical request became the leader first. */
+    private static final class LostLead extends RuntimeException {
+        LostLead() {
+            super(null, null, false, false);
+        }
+    }
+
+    private JobEntity enqueue(Submission submission, CacheOutcome outcome) {
+        JobEntity job = newJob(submission);
+        job.cacheOutcome = outcome.wireName();
+        return insert(submission, job, () -> { });
+    }
+
+    private JobEntity insert(Submission submission, JobEntity job, Runnable beforeCommit) {
+        JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 job.persist();
                 outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message), traceHeaders());
+                beforeCommit.run();
             });
         } catch (RuntimeException e) {
-            if (idempotencyKey != null && isUniqueViolation(e)) {
-                // A concurrent request with the same key committed first: answer with its job.
-                return replay(idempotencyKey, requestHash).orElseThrow(() -> e);
+            Optional<JobEntity> winner = concurrentIdempotentWinner(submission, e);
+            if (winner.isPresent()) {
+                return winner.get();
             }
             throw e;
         }
-        submitted.increment();
-        Log.debugf("job %s: queued (%s, model %s)", job.id, job.kind, job.model);
         return job;
+    }
+
+    /** A finished job answered from the cache: no queue record, no GPU time. */
+    private JobEntity insertAnswered(Submission submission, CacheOutcome outcome, UUID source,
+                                     List<ResultImage> images, Double similarity) {
+        JobEntity job = newJob(submission);
+        answer(job, outcome, source, images, similarity);
+        try {
+            QuarkusTransaction.requiringNew().run(job::persist);
+        } catch (RuntimeException e) {
+            Optional<JobEntity> winner = concurrentIdempotentWinner(submission, e);
+            if (winner.isPresent()) {
+                return winner.get();
+            }
+            throw e;
+        }
+        return job;
+    }
+
+    private static void answer(JobEntity job, CacheOutcome outcome, UUID source, List<ResultImage> images,
+                               Double similarity) {
+        job.cacheOutcome = outcome.wireName();
+        job.cacheSource = source;
+        job.cacheSimilarity = similarity;
+        JobStateMachine.resolveFromCache(job, new JobEvent.Succeeded(job.id.toString(), 1, 0, CACHE, job.createdAt,
+                images, new JobMetrics(0L, 0L, 0L, 0L)));
+    }
+
+    // A concurrent request with the same Idempotency-Key committed first: answer with its job.
+    private Optional<JobEntity> concurrentIdempotentWinner(Submission submission, RuntimeException e) {
+        if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
+            return Optional.of(replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e));
+        }
+        return Optional.empty();
     }
 
     private Optional<JobEntity> replay(String idempotencyKey, String requestHash) {
@@ -123,13 +354,15 @@ public class JobService {
         return existing;
     }
 
-    private JobSpec stageInlineImages(JobSpec spec) {
-        ImageRef image = spec.image() instanceof ImageRef.DataUrl data ? uploads.stage(data) : spec.image();
-        ImageRef mask = spec.mask() instanceof ImageRef.DataUrl data ? uploads.stage(data) : spec.mask();
+    private JobSpec stageInlineImages(ValidatedRequest request) {
+        JobSpec spec = request.spec();
+        ImageRef image = spec.image() instanceof ImageRef.DataUrl data ? uploads.stage(data, request.image()) : spec.image();
+        ImageRef mask = spec.mask() instanceof ImageRef.DataUrl data ? uploads.stage(data, request.mask()) : spec.mask();
         return image == spec.image() && mask == spec.mask() ? spec : spec.withImages(image, mask);
     }
 
-    private static JobEntity newJob(JobSpec spec, String idempotencyKey, String requestHash) {
+    private static JobEntity newJob(Submission submission) {
+        JobSpec spec = submission.spec();
         JobEntity job = new JobEntity();
         job.id = JobIds.next();
         job.kind = spec.kind().wireName();
@@ -139,8 +372,14 @@ public class JobService {
         input.remove("metadata");
         job.spec = input.toString();
         job.metadata = spec.metadata().toString();
-        job.idempotencyKey = idempotencyKey;
-        job.requestHash = requestHash;
+        job.idempotencyKey = submission.idempotencyKey();
+        job.requestHash = submission.requestHash();
+        RequestKeys keys = submission.keys();
+        if (keys != null && submission.policy().store()) {
+            job.cacheKey = keys.exact().hex();
+            job.cacheAnySeedKey = keys.anySeed().hex();
+            job.cacheScopeKey = keys.scope().hex();
+        }
         // Microseconds: what PostgreSQL stores, so the instant read back equals the one published.
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         job.startDeadline = spec.startDeadlineSeconds() == null ? null
@@ -200,6 +439,7 @@ public class JobService {
     public JobEntity cancel(String id) {
         UUID uuid = JobIds.parse(id).orElseThrow(() -> ApiException.notFound("job " + id));
         JobEvent[] applied = new JobEvent[1];
+        Followers.Resolution[] resolution = {Followers.Resolution.NONE};
         JobEntity job = QuarkusTransaction.requiringNew().call(() -> {
             JobEntity row = JobEntity.findById(uuid, LockModeType.PESSIMISTIC_WRITE);
             if (row == null) {
@@ -211,6 +451,7 @@ public class JobService {
                             row.appliedSeq + 1, GATEWAY, Instant.now());
                     if (JobStateMachine.apply(row, event) == JobStateMachine.Outcome.APPLIED) {
                         applied[0] = event;
+                        resolution[0] = followers.resolve(row);
                     }
                     row.cancelRequestedAt = event.at();
                 }
@@ -230,6 +471,7 @@ public class JobService {
         if (applied[0] != null) {
             Log.infof("job %s: canceled while queued", uuid);
             updates.publish(job, applied[0]);
+            followers.afterCommit(job, applied[0], resolution[0]);
         } else if (job.jobStatus() == JobStatus.RUNNING) {
             Log.infof("job %s: cancel requested while running", uuid);
         }

@@ -1,6 +1,7 @@
 package dev.easel.gateway.job;
 
 import dev.easel.common.event.JobEvent;
+import dev.easel.common.job.IllegalJobStateChangeException;
 import dev.easel.common.job.JobStatus;
 import dev.easel.common.job.JobTransitions;
 import dev.easel.common.json.JsonCodec;
@@ -50,7 +51,29 @@ public final class JobStateMachine {
             // Attempts count runs; a job closed while queued (canceled, expired) never ran.
             job.attempts = Math.max(job.attempts, event.attempt());
         }
-        job.status = target.wireName();
+        record(job, event);
+        return Outcome.APPLIED;
+    }
+
+    /**
+     * Finishes a queued job with the result cache's answer instead of a worker's: {@code Succeeded} with reused
+     * images (a hit, or the identical job it waited for succeeded), or {@code Failed} with that job's error. The
+     * job never ran, so {@code attempts} stays 0.
+     *
+     * @throws IllegalJobStateChangeException when the job is no longer queued
+     */
+    public static void resolveFromCache(JobEntity job, JobEvent event) {
+        if (!(event instanceof JobEvent.Succeeded) && !(event instanceof JobEvent.Failed)) {
+            throw new IllegalArgumentException("the cache answers with Succeeded or Failed, not " + event);
+        }
+        if (job.jobStatus() != JobStatus.QUEUED) {
+            throw new IllegalJobStateChangeException(job.jobStatus(), event.status());
+        }
+        record(job, event);
+    }
+
+    private static void record(JobEntity job, JobEvent event) {
+        job.status = event.status().wireName();
         job.appliedAttempt = event.attempt();
         job.appliedSeq = event.seq();
         switch (event) {
@@ -71,7 +94,6 @@ public final class JobStateMachine {
             case JobEvent.Canceled canceled -> job.completedAt = event.at();
             case JobEvent.Expired expired -> job.completedAt = event.at();
         }
-        return Outcome.APPLIED;
     }
 
     /** Whether {@code (attempt, seq)} of the event is above the highest the row has applied. */

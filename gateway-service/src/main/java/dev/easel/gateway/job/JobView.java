@@ -18,6 +18,7 @@ public record JobView(
         Progress progress,
         Output output,
         String cache,
+        CacheSource cacheSource,
         int attempts,
         Error error,
         JsonNode metrics,
@@ -30,6 +31,13 @@ public record JobView(
 
     /** The live progress of a running job. */
     public record Progress(String stage, Integer step, Integer steps, Double percent, String previewUrl) {
+    }
+
+    /**
+     * The job a cache answer came from: the job whose result was reused (hit, similar) or that this one waits
+     * for (coalesced); {@code similarity} for similar reuse (cosine of the prompt embeddings, 1 for equal text).
+     */
+    public record CacheSource(String jobId, Double similarity) {
     }
 
     public record Output(List<Image> images) {

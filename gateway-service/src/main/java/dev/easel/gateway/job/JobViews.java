@@ -1,6 +1,7 @@
 package dev.easel.gateway.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.easel.common.cache.CacheOutcome;
 import dev.easel.common.event.JobError;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.job.JobStatus;
@@ -42,7 +43,7 @@ public class JobViews {
         JobView view = build(job, false);
         return new JobView(view.id(), view.status(), view.kind(), view.model(), view.input(), view.createdAt(),
                 view.startedAt(), view.completedAt(), new JobView.Queue(position, round(queue.etaSeconds(position))),
-                null, view.output(), view.cache(), view.attempts(), view.error(), view.metrics(), view.metadata(),
+                null, view.output(), view.cache(), view.cacheSource(), view.attempts(), view.error(), view.metrics(), view.metadata(),
                 view.links());
     }
 
@@ -64,9 +65,13 @@ public class JobViews {
         }
         String self = "/v1/jobs/" + job.id;
         return new JobView(job.id.toString(), job.status, job.kind, job.model, tree(job.spec), job.createdAt,
-                job.startedAt, job.completedAt, queued, running, output(job), job.cacheOutcome == null ? "miss" : job.cacheOutcome,
-                job.attempts, error(job), tree(job.metrics), tree(job.metadata),
+                job.startedAt, job.completedAt, queued, running, output(job),
+                job.cacheOutcome == null ? CacheOutcome.MISS.wireName() : job.cacheOutcome, cacheSource(job), job.attempts, error(job), tree(job.metrics), tree(job.metadata),
                 new JobView.Links(self, self + "/events", self + "/cancel"));
+    }
+
+    private static JobView.CacheSource cacheSource(JobEntity job) {
+        return job.cacheSource == null ? null : new JobView.CacheSource(job.cacheSource.toString(), job.cacheSimilarity);
     }
 
     public JobView.Progress progress(ProgressSnapshot snapshot) {
@@ -74,13 +79,20 @@ public class JobViews {
                 urls.of(snapshot.previewKey()));
     }
 
+    /** The images of a succeeded job as its {@code Succeeded} event reported them; empty for other jobs. */
+    public static List<ResultImage> images(JobEntity job) {
+        if (job.result == null) {
+            return List.of();
+        }
+        return JsonCodec.decode(job.result.getBytes(StandardCharsets.UTF_8), StoredResult.class).images();
+    }
+
     private JobView.Output output(JobEntity job) {
         if (job.result == null) {
             return null;
         }
-        StoredResult stored = JsonCodec.decode(job.result.getBytes(StandardCharsets.UTF_8), StoredResult.class);
         List<JobView.Image> images = new ArrayList<>();
-        for (ResultImage image : stored.images()) {
+        for (ResultImage image : images(job)) {
             images.add(new JobView.Image(urls.of(image.key()), urls.of(image.thumbnailKey()), image.width(),
                     image.height(), image.seed(), image.contentType()));
         }

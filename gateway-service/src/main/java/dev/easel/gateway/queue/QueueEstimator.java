@@ -45,7 +45,7 @@ public class QueueEstimator {
     public long position(UUID jobId, Instant createdAt) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
-                     SELECT count(*) FROM jobs WHERE status = 'queued'
+                     SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'
                      AND (created_at < ? OR (created_at = ? AND id < ?))""")) {
             Timestamp at = Timestamp.from(createdAt);
             s.setTimestamp(1, at);
@@ -83,7 +83,7 @@ public class QueueEstimator {
         refreshedAt = now;
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
-                     SELECT (SELECT count(*) FROM jobs WHERE status = 'queued'),
+                     SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'),
                             (SELECT avg((metrics->>'run_ms')::float8) FROM (
                                 SELECT metrics FROM jobs WHERE status = 'succeeded' AND metrics->>'run_ms' IS NOT NULL
                                 AND completed_at > now() - interval '15 minutes'

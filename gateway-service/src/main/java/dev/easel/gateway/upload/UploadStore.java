@@ -125,9 +125,10 @@ public class UploadStore implements ImageInspector {
     /**
      * Moves an inline image to storage so that job rows and Kafka messages carry a short reference; the id is
      * the content hash, so the same image inlined twice is stored once.
+     *
+     * @param info what validation already read from the image's header
      */
-    public ImageRef.Upload stage(ImageRef.DataUrl image) {
-        ImageInfo info = inspector.inspect(image);
+    public ImageRef.Upload stage(ImageRef.DataUrl image, ImageInfo info) {
         String id = contentId(info);
         put(id, image.bytes(), info);
         return new ImageRef.Upload(id);

@@ -26,9 +26,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Plays a worker against the real broker: reads what the gateway publishes on {@code easel.jobs} (from the
  * moment it was created) and publishes job events on {@code easel.job-events}, as a worker would.
  */
-final class ContractWorker implements AutoCloseable {
+public final class ContractWorker implements AutoCloseable {
 
-    static final String WORKER_ID = "contract-worker";
+    public static final String WORKER_ID = "contract-worker";
     // The test application's topics (unique per run, see TestTopics).
     static final String JOBS = ConfigProvider.getConfig().getValue("easel.topics.jobs", String.class);
     static final String JOB_EVENTS = ConfigProvider.getConfig().getValue("easel.topics.job-events", String.class);
@@ -37,7 +37,7 @@ final class ContractWorker implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, List<JobRequested>> seen = new ConcurrentHashMap<>();
 
-    ContractWorker() {
+    public ContractWorker() {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -54,7 +54,7 @@ final class ContractWorker implements AutoCloseable {
     }
 
     /** Every {@code easel.jobs} record for the job published since this worker started, waiting up to {@code timeout} for the first. */
-    List<JobRequested> received(String jobId, Duration timeout) {
+    public List<JobRequested> received(String jobId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             drain(Duration.ofMillis(100));
@@ -67,7 +67,7 @@ final class ContractWorker implements AutoCloseable {
         return List.of();
     }
 
-    JobRequested take(String jobId) {
+    public JobRequested take(String jobId) {
         List<JobRequested> records = received(jobId, Duration.ofSeconds(20));
         if (records.isEmpty()) {
             throw new AssertionError("job " + jobId + " was not published to " + JOBS);
@@ -76,7 +76,7 @@ final class ContractWorker implements AutoCloseable {
     }
 
     /** Counts what was published per job id until nothing new arrives for {@code quiet}. */
-    Map<String, List<JobRequested>> drainAll(Duration quiet, Duration timeout) {
+    public Map<String, List<JobRequested>> drainAll(Duration quiet, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int size = -1;
         long lastChange = System.nanoTime();
@@ -101,7 +101,7 @@ final class ContractWorker implements AutoCloseable {
     }
 
 
-    void publish(JobEvent event) {
+    public void publish(JobEvent event) {
         try {
             producer.send(new ProducerRecord<>(JOB_EVENTS, event.jobId(), JsonCodec.encode(event))).get();
         } catch (Exception e) {

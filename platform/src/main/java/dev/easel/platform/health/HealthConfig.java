@@ -11,4 +11,11 @@ public interface HealthConfig {
     /** Time limit of each dependency check in {@code /q/health/ready}. */
     @WithDefault("3s")
     Duration timeout();
+
+    /**
+     * Whether the service is unready without Redis. The gateway serves without it (the cache is bypassed,
+     * progress is hidden), so it reports Redis as degraded instead of taking itself out of rotation.
+     */
+    @WithDefault("true")
+    boolean redisRequired();
 }

@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when Redis answers PING. */
+/**
+ * Ready when Redis answers PING. Where Redis is optional ({@code easel.health.redis-required=false}) an
+ * unanswered PING reports {@code state: degraded} and keeps the service ready.
+ */
 @Readiness
 @ApplicationScoped
 public class RedisReadiness implements HealthCheck {
@@ -25,9 +28,15 @@ public class RedisReadiness implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis");
         try {
             String reply = redis.execute("PING").await().atMost(config.timeout()).toString();
-            return response.status("PONG".equals(reply)).withData("reply", reply).build();
+            boolean up = "PONG".equals(reply);
+            return response.status(up || !config.redisRequired()).withData("reply", reply)
+                    .withData("state", up ? "ok" : "degraded").build();
         } catch (RuntimeException e) {
-            return Probes.down(response, e);
+            if (config.redisRequired()) {
+                return Probes.down(response, e);
+            }
+            return response.up().withData("state", "degraded")
+                    .withData("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
         }
     }
 }

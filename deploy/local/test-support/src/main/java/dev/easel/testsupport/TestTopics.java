@@ -11,15 +11,17 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * Topics and groups of one test application, named with a random suffix so that test runs and test classes
- * never see each other's jobs (a worker test must not work through the jobs a gateway test queued).
+ * Topics, groups and the result cache's namespace of one test application, named with a random suffix so that
+ * test runs and test classes never see each other's jobs (a worker test must not work through the jobs a gateway
+ * test queued) nor each other's cached results.
  */
-public record TestTopics(String jobs, String jobEvents, String deadLetters, String workerGroup, String gatewayGroup) {
+public record TestTopics(String jobs, String jobEvents, String deadLetters, String workerGroup, String gatewayGroup,
+                         String cacheNamespace) {
 
     public static TestTopics create() {
         String suffix = "it-" + UUID.randomUUID().toString().substring(0, 8);
         TestTopics topics = new TestTopics("easel.jobs." + suffix, "easel.job-events." + suffix,
-                "easel.jobs.dlq." + suffix, "easel-workers-" + suffix, "easel-gateway-" + suffix);
+                "easel.jobs.dlq." + suffix, "easel-workers-" + suffix, "easel-gateway-" + suffix, "easel-" + suffix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topics.jobs, 6, (short) 1), new NewTopic(topics.jobEvents, 6, (short) 1),
                     new NewTopic(topics.deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
@@ -48,13 +50,13 @@ public record TestTopics(String jobs, String jobEvents, String deadLetters, Stri
     public Map<String, String> config() {
         return Map.of("easel.topics.jobs", jobs, "easel.topics.job-events", jobEvents,
                 "easel.topics.dead-letters", deadLetters, "easel.topics.worker-group", workerGroup,
-                "easel.topics.gateway-group", gatewayGroup);
+                "easel.topics.gateway-group", gatewayGroup, "easel.cache.namespace", cacheNamespace);
     }
 
     /** The same as environment variables, for services started as processes. */
     public Map<String, String> env() {
         return Map.of("EASEL_TOPICS_JOBS", jobs, "EASEL_TOPICS_JOB_EVENTS", jobEvents,
                 "EASEL_TOPICS_DEAD_LETTERS", deadLetters, "EASEL_TOPICS_WORKER_GROUP", workerGroup,
-                "EASEL_TOPICS_GATEWAY_GROUP", gatewayGroup);
+                "EASEL_TOPICS_GATEWAY_GROUP", gatewayGroup, "EASEL_CACHE_NAMESPACE", cacheNamespace);
     }
 }

@@ -97,9 +97,11 @@ public class JobResource {
                            @Parameter(description = "Makes retries safe: the same key and body return the same job")
                            @HeaderParam("Idempotency-Key") String idempotencyKey,
                            @Parameter(description = "wait=N: block up to N seconds for the result")
-                           @HeaderParam("Prefer") String prefer) {
+                           @HeaderParam("Prefer") String prefer,
+                           @Parameter(description = "no-cache: skip cache lookups and coalescing; no-store: do not cache the result")
+                           @HeaderParam("Cache-Control") String cacheControl) {
         JsonNode request = RequestBodies.json(RequestBodies.read(body, config.maxBodyBytes()));
-        return submit(request, idempotencyKey, prefer);
+        return submit(request, idempotencyKey, prefer, cacheControl);
     }
 
     @POST
@@ -114,7 +116,8 @@ public class JobResource {
     public Response createMultipart(@RestForm("request") String request, @RestForm("image") FileUpload image,
                                     @RestForm("mask") FileUpload mask,
                                     @HeaderParam("Idempotency-Key") String idempotencyKey,
-                                    @HeaderParam("Prefer") String prefer) {
+                                    @HeaderParam("Prefer") String prefer,
+                                    @HeaderParam("Cache-Control") String cacheControl) {
         if (request == null) {
             throw new ApiException(400, "invalid_request", "Invalid request", "the `request` part is missing",
                     List.of(new Violation("request", Violation.REQUIRED, "the JSON request part is required")));
@@ -124,7 +127,7 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, idempotencyKey, prefer);
+        return submit(json, idempotencyKey, prefer, cacheControl);
     }
 
     private void attach(ObjectNode request, String field, FileUpload file) {
@@ -144,13 +147,13 @@ public class JobResource {
         request.put(field, uploads.stage(bytes, field).wire());
     }
 
-    private Response submit(JsonNode request, String idempotencyKey, String prefer) {
+    private Response submit(JsonNode request, String idempotencyKey, String prefer, String cacheControl) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ApiException(400, "invalid_request", "Invalid request", "Idempotency-Key is not valid",
                     List.of(new Violation("Idempotency-Key", Violation.INVALID_TYPE,
                             "must be 1-255 printable ASCII characters without spaces")));
         }
-        JobEntity job = waiter.awaitFinished(jobs.submit(request, idempotencyKey), wait(prefer));
+        JobEntity job = waiter.awaitFinished(jobs.submit(request, idempotencyKey, cacheControl), wait(prefer));
         return answer(job);
     }
 

@@ -1,0 +1,25 @@
+package dev.easel.common.cache;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.easel.common.event.ResultImage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One cached result: the job that produced it, its stored images, and for similarity lookups the normalised
+ * prompt and the text encoder's embedding of it ({@code null} when the worker reported none).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CachedResult(String jobId, List<ResultImage> images, Instant storedAt, String prompt,
+                           PromptEmbedding embedding) {
+
+    public CachedResult {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(storedAt, "storedAt");
+        images = List.copyOf(images);
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("a cached result has at least one image");
+        }
+    }
+}

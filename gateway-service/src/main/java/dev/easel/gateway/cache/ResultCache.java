@@ -1,0 +1,128 @@
+package dev.easel.gateway.cache;
+
+import dev.easel.common.cache.CacheKey;
+import dev.easel.common.cache.CacheLayout;
+import dev.easel.common.cache.CachedResult;
+import dev.easel.common.cache.PromptEmbedding;
+import dev.easel.common.json.JsonCodec;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.set.SetCommands;
+import io.quarkus.redis.datasource.sortedset.ScoredValue;
+import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.redis.datasource.value.ValueCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Finished results in Redis under their exact request key, with an any-seed pointer and the prompt-embedding
+ * buckets that similar-prompt reuse searches. Entries expire after {@code easel.cache.ttl}; beyond
+ * {@code easel.cache.max-entries} the least recently used leave; an entry whose images are gone from storage is
+ * dropped when it is found. Every method throws {@link CacheUnavailableException} when Redis fails.
+ */
+@ApplicationScoped
+public class ResultCache {
+
+    private final ValueCommands<String, String> values;
+    private final SortedSetCommands<String, String> recency;
+    private final SetCommands<String, String> sets;
+    private final KeyCommands<String> keys;
+    private final CacheLayout layout;
+    private final CacheConfig config;
+    private final ResultObjects objects;
+    private final CacheMetrics metrics;
+
+    ResultCache(RedisDataSource redis, CacheConfig config, ResultObjects objects, CacheMetrics metrics) {
+        this.values = redis.value(String.class);
+        this.recency = redis.sortedSet(String.class);
+        this.sets = redis.set(String.class);
+        this.keys = redis.key();
+        this.layout = new CacheLayout(config.namespace());
+        this.config = config;
+        this.objects = objects;
+        this.metrics = metrics;
+    }
+
+    /** The result stored for this exact request, if any and if its images still exist. */
+    public Optional<CachedResult> find(CacheKey exact) {
+        String json = call("find", () -> values.get(layout.entry(exact)));
+        if (json == null) {
+            return Optional.empty();
+        }
+        CachedResult result = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), CachedResult.class);
+        if (config.verifyObjects() && !objects.allExist(result.images())) {
+            Log.infof("job %s: cached result dropped, its images are gone from storage", result.jobId());
+            metrics.staleEntry();
+            remove(exact);
+            return Optional.empty();
+        }
+        call("touch", () -> recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex()));
+        return Optional.of(result);
+    }
+
+    /** The latest result for the same normalised prompt and parameters, whatever its seed. */
+    public Optional<CachedResult> findAnySeed(CacheKey anySeed) {
+        String exactHex = call("find-any-seed", () -> values.get(layout.anySeed(anySeed)));
+        return exactHex == null ? Optional.empty() : find(new CacheKey(exactHex));
+    }
+
+    /**
+     * Stores a result under its exact key, points its any-seed key at it and, when it has an embedding, adds it
+     * to the similarity buckets of its scope; then trims the cache to its entry limit.
+     */
+    public void store(CacheKey exact, CacheKey anySeed, CacheKey scope, CachedResult result) {
+        String json = new String(JsonCodec.encode(result), StandardCharsets.UTF_8);
+        SetArgs ttl = new SetArgs().px(config.ttl());
+        call("store", () -> {
+            values.set(layout.entry(exact), json, ttl);
+            values.set(layout.anySeed(anySeed), exact.hex(), ttl);
+            PromptEmbedding embedding = result.embedding();
+            if (embedding != null && scope != null) {
+                int[] buckets = embedding.buckets();
+                for (int table = 0; table < buckets.length; table++) {
+                    String bucket = layout.similarBucket(scope, table, buckets[table]);
+                    sets.sadd(bucket, exact.hex());
+                    keys.pexpire(bucket, config.ttl());
+                }
+            }
+            recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex());
+            return null;
+        });
+        trim();
+    }
+
+    public void remove(CacheKey exact) {
+        call("remove", () -> {
+            keys.del(layout.entry(exact));
+            recency.zrem(layout.recency(), exact.hex());
+            return null;
+        });
+    }
+
+    private void trim() {
+        long excess = call("trim", () -> recency.zcard(layout.recency())) - config.maxEntries();
+        if (excess <= 0) {
+            return;
+        }
+        List<ScoredValue<String>> oldest = call("trim", () -> recency.zpopmin(layout.recency(), (int) excess));
+        String[] entries = oldest.stream().map(v -> layout.entry(new CacheKey(v.value()))).toArray(String[]::new);
+        if (entries.length > 0) {
+            call("trim", () -> keys.del(entries));
+            metrics.evicted(entries.length);
+        }
+    }
+
+    private <T> T call(String operation, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RuntimeException e) {
+            metrics.failure();
+            throw new CacheUnavailableException(operation, e);
+        }
+    }
+}

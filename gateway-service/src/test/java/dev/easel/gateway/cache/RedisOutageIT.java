@@ -1,0 +1,127 @@
+package dev.easel.gateway.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobMetrics;
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.ResultImage;
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.gateway.job.ContractWorker;
+import dev.easel.testsupport.LocalRedis;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis killed (SIGKILL) in the middle of a load of submits: no request fails, every job is accepted and
+ * completes, readiness reports Redis as degraded while staying ready, and the cache works again once Redis is
+ * back. The gateway runs against a Redis of this test's own, so the machine's Redis is never touched.
+ */
+@QuarkusTest
+@TestProfile(RedisOutageIT.OwnRedis.class)
+class RedisOutageIT {
+
+    static final LocalRedis REDIS = LocalRedis.onFreePort();
+
+    /** Points the gateway at {@link #REDIS}; profile overrides win over the shared test resource's Redis. */
+    public static class OwnRedis implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            REDIS.start();
+            return Map.of("quarkus.redis.hosts", REDIS.url(), "quarkus.redis.timeout", "1s");
+        }
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void submitsKeepWorkingWhileRedisIsDownAndEveryJobCompletes() throws InterruptedException {
+        String run = UUID.randomUUID().toString();
+        ConcurrentLinkedQueue<Response> answers = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger counter = new AtomicInteger();
+        double unavailableBefore = registry.counter("easel_cache_requests", "outcome", "unavailable").count();
+        try (ContractWorker worker = new ContractWorker(); ExecutorService clients = Executors.newFixedThreadPool(4)) {
+            for (int c = 0; c < 4; c++) {
+                clients.submit(() -> {
+                    while (!stop.get()) {
+                        int n = counter.incrementAndGet();
+                        answers.add(given().contentType("application/json")
+                                .body("{\"prompt\": \"a red circle " + run + " " + n + "\", \"seed\": " + n + "}")
+                                .post("/v1/jobs"));
+                        pause(100);
+                    }
+                });
+            }
+            pause(1500);
+            REDIS.kill();
+            pause(500);
+            JsonPath ready = given().get("/q/health/ready").then().extract().jsonPath();
+            assertThat(ready.getString("status")).isEqualTo("UP");
+            assertThat(ready.getString("checks.find { it.name == 'redis' }.data.state")).isEqualTo("degraded");
+            pause(2500);
+            REDIS.start();
+            pause(2000);
+            stop.set(true);
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+            List<Response> all = new ArrayList<>(answers);
+            assertThat(all).extracting(Response::statusCode).containsOnly(202);
+            assertThat(all.size()).isGreaterThan(40);
+            double unavailable = registry.counter("easel_cache_requests", "outcome", "unavailable").count() - unavailableBefore;
+            assertThat(unavailable).as("submits that found Redis down").isPositive();
+            assertThat(all).extracting(r -> r.<String>path("cache")).contains("unavailable", "miss");
+
+            // Play the worker for every job: all of them reached the queue and all complete.
+            List<String> ids = all.stream().map(r -> r.<String>path("id")).toList();
+            Map<String, List<JobRequested>> published = worker.drainAll(Duration.ofSeconds(3), WAIT);
+            assertThat(published.keySet()).containsAll(ids);
+            for (String id : ids) {
+                worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
+                worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
+                        new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, 1, "image/png")),
+                        new JobMetrics(1L, 1L, 1L, 1L)));
+            }
+            await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
+                    "succeeded".equals(given().get("/v1/jobs/" + id).path("status"))));
+        }
+        JsonPath ready = given().get("/q/health/ready").then().extract().jsonPath();
+        assertThat(ready.getString("checks.find { it.name == 'redis' }.data.state")).isEqualTo("ok");
+        Response fresh = given().contentType("application/json")
+                .body("{\"prompt\": \"after the outage " + run + "\", \"seed\": 1}").post("/v1/jobs");
+        assertThat(fresh.<String>path("cache")).isEqualTo("miss");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

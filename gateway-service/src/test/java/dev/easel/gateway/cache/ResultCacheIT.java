@@ -1,0 +1,285 @@
+package dev.easel.gateway.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.easel.common.event.JobError;
+import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobMetrics;
+import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.ResultImage;
+import dev.easel.common.storage.StorageKeys;
+import dev.easel.gateway.job.ContractWorker;
+import dev.easel.platform.storage.StorageConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The result cache on the submit path against the real Redis, PostgreSQL, Kafka and S3; this test plays the
+ * worker. Every test uses its own prompt, so tests never share cache entries.
+ */
+@QuarkusTest
+class ResultCacheIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    StorageConfig storage;
+
+    @Inject
+    MeterRegistry registry;
+
+    private ContractWorker worker;
+
+    @BeforeEach
+    void startWorker() {
+        worker = new ContractWorker();
+    }
+
+    @AfterEach
+    void stopWorker() {
+        worker.close();
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalSubmitsRunOnceAndAllGetItsImages() throws Exception {
+        String body = "{\"prompt\": \"a red circle " + UUID.randomUUID() + "\", \"seed\": 42}";
+        List<Response> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(50)) {
+            List<Future<Response>> pending = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                pending.add(clients.submit(() -> submit(body)));
+            }
+            for (Future<Response> answer : pending) {
+                answers.add(answer.get());
+            }
+        }
+        assertThat(answers).extracting(Response::statusCode).containsOnly(202);
+        List<String> ids = answers.stream().map(r -> r.<String>path("id")).toList();
+        assertThat(new HashSet<>(ids)).hasSize(50);
+        assertThat(answers).extracting(r -> r.<String>path("cache")).containsOnly("miss", "coalesced")
+                .filteredOn("miss"::equals).hasSize(1);
+
+        Map<String, List<JobRequested>> published = worker.drainAll(Duration.ofSeconds(2), WAIT);
+        List<String> run = ids.stream().filter(published::containsKey).toList();
+        assertThat(run).as("jobs handed to workers").hasSize(1);
+        String leader = run.getFirst();
+        assertThat(published.get(leader)).hasSize(1);
+        answers.stream().filter(r -> "coalesced".equals(r.path("cache")))
+                .forEach(r -> assertThat(r.<String>path("cache_source.job_id")).isEqualTo(leader));
+
+        succeed(leader, 42);
+        for (String id : ids) {
+            await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
+        }
+        Set<String> keys = new HashSet<>();
+        for (String id : ids) {
+            Response job = get(id);
+            keys.add(pathOf(job.path("output.images[0].url")));
+            if (!id.equals(leader)) {
+                assertThat(job.<Integer>path("attempts")).isZero();
+                assertThat(job.<Integer>path("metrics.inference_ms")).isZero();
+            }
+        }
+        assertThat(keys).containsExactly("/" + storage.bucket() + "/" + StorageKeys.output(leader, 0));
+    }
+
+    @Test
+    void theSameSeedHitsAndAnyOtherSeedOrParameterMisses() {
+        String prompt = "a blue square " + UUID.randomUUID();
+        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 5}").path("id");
+        worker.take(first);
+        succeed(first, 5);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        double hitsBefore = outcomeCount("hit");
+
+        Response hit = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 5}");
+        assertThat(hit.statusCode()).isEqualTo(200);
+        assertThat(hit.<String>path("status")).isEqualTo("succeeded");
+        assertThat(hit.<String>path("cache")).isEqualTo("hit");
+        assertThat(hit.<String>path("cache_source.job_id")).isEqualTo(first);
+        assertThat(hit.<String>path("id")).isNotEqualTo(first);
+        assertThat(hit.<Integer>path("attempts")).isZero();
+        assertThat(hit.<Integer>path("metrics.inference_ms")).isZero();
+        assertThat(pathOf(hit.path("output.images[0].url"))).endsWith(StorageKeys.output(first, 0));
+        assertThat(outcomeCount("hit")).isEqualTo(hitsBefore + 1);
+        assertThat(worker.received(hit.path("id"), Duration.ofSeconds(2))).isEmpty();
+
+        // Case, spacing and full-width punctuation do not make another request.
+        String variant = "  " + prompt.toUpperCase(java.util.Locale.ROOT).replace(" ", "\u3000  ") + "\u3002";
+        assertThat(submit("{\"prompt\": \"" + variant + "\", \"seed\": 5}").<String>path("cache")).isEqualTo("hit");
+
+        for (String other : List.of(
+                "{\"prompt\": \"" + prompt + "\", \"seed\": 6}",
+                "{\"prompt\": \"" + prompt + "\", \"seed\": 5, \"steps\": 7}",
+                "{\"prompt\": \"" + prompt + "\", \"seed\": 5, \"negative_prompt\": \"blurry\"}",
+                "{\"prompt\": \"" + prompt + "\", \"seed\": 5, \"width\": 128}",
+                "{\"prompt\": \"" + prompt + " with a dot\", \"seed\": 5}",
+                "{\"prompt\": \"" + prompt + "\"}")) {
+            Response miss = submit(other);
+            assertThat(miss.statusCode()).as(other).isEqualTo(202);
+            assertThat(miss.<String>path("cache")).as(other).isEqualTo("miss");
+            worker.take(miss.path("id"));
+        }
+    }
+
+    @Test
+    void bypassNoCacheAndNoStoreAreHonoured() {
+        String prompt = "a green star " + UUID.randomUUID();
+        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 1}").path("id");
+        worker.take(first);
+        succeed(first, 1);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+
+        Response bypass = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 1, \"cache\": \"bypass\"}");
+        assertThat(bypass.<String>path("cache")).isEqualTo("bypass");
+        worker.take(bypass.path("id"));
+        Response noCache = given().contentType("application/json").header("Cache-Control", "no-cache")
+                .body("{\"prompt\": \"" + prompt + "\", \"seed\": 1}").post("/v1/jobs");
+        assertThat(noCache.statusCode()).isEqualTo(202);
+        assertThat(noCache.<String>path("cache")).isEqualTo("bypass");
+        worker.take(noCache.path("id"));
+
+        String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
+                .body("{\"prompt\": \"" + prompt + "\", \"seed\": 2}").post("/v1/jobs").path("id");
+        worker.take(unstored);
+        succeed(unstored, 2);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(unstored).path("status")));
+        Response again = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 2}");
+        assertThat(again.<String>path("cache")).isEqualTo("miss");
+        worker.take(again.path("id"));
+    }
+
+    @Test
+    void followersOfAFailedJobFailWithItsError() {
+        String body = "{\"prompt\": \"a pink triangle " + UUID.randomUUID() + "\", \"seed\": 3}";
+        String leader = submit(body).path("id");
+        Response follower = submit(body);
+        assertThat(follower.<String>path("cache")).isEqualTo("coalesced");
+        worker.take(leader);
+        worker.publish(new JobEvent.Started(leader, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
+        worker.publish(new JobEvent.Failed(leader, 1, 1, ContractWorker.WORKER_ID, Instant.now(),
+                new JobError("model_error", "the denoiser produced NaN", false)));
+        await().atMost(WAIT).until(() -> "failed".equals(get(follower.path("id")).path("status")));
+        Response failed = get(follower.path("id"));
+        assertThat(failed.<String>path("error.code")).isEqualTo("model_error");
+        assertThat(failed.<String>path("error.message")).contains(leader);
+
+        // The failed job no longer leads: the next identical request runs.
+        Response next = submit(body);
+        assertThat(next.<String>path("cache")).isEqualTo("miss");
+        worker.take(next.path("id"));
+    }
+
+    @Test
+    void whenTheLeaderIsCanceledTheOldestFollowerRunsAndTheOthersFollowIt() {
+        String body = "{\"prompt\": \"a brown circle " + UUID.randomUUID() + "\", \"seed\": 8}";
+        String leader = submit(body).path("id");
+        String older = submit(body).path("id");
+        String younger = submit(body).path("id");
+        worker.take(leader);
+
+        assertThat(given().post("/v1/jobs/" + leader + "/cancel").<String>path("status")).isEqualTo("canceled");
+        JobRequested promoted = worker.take(older);
+        assertThat(promoted.spec().seed()).isEqualTo(8);
+        Response olderView = get(older);
+        assertThat(olderView.<String>path("cache")).isEqualTo("miss");
+        assertThat(olderView.<Object>path("cache_source")).isNull();
+        assertThat(get(younger).<String>path("cache_source.job_id")).isEqualTo(older);
+        assertThat(worker.received(younger, Duration.ofSeconds(1))).isEmpty();
+
+        Response latecomer = submit(body);
+        assertThat(latecomer.<String>path("cache")).isEqualTo("coalesced");
+        assertThat(latecomer.<String>path("cache_source.job_id")).isEqualTo(older);
+
+        succeed(older, 8);
+        for (String id : List.of(older, younger, latecomer.<String>path("id"))) {
+            await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
+        }
+        assertThat(get(leader).<String>path("status")).isEqualTo("canceled");
+    }
+
+    @Test
+    void aResultWhoseImagesAreGoneIsDroppedInsteadOfServed() {
+        String body = "{\"prompt\": \"a yellow square " + UUID.randomUUID() + "\", \"seed\": 4}";
+        String first = submit(body).path("id");
+        worker.take(first);
+        succeed(first, 4);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(first, 0)));
+
+        Response again = submit(body);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.<String>path("cache")).isEqualTo("miss");
+        worker.take(again.path("id"));
+    }
+
+    @Test
+    void similarReuseAnswersTheSamePromptWithAnySeed() {
+        String prompt = "a purple star " + UUID.randomUUID();
+        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 11}").path("id");
+        worker.take(first);
+        succeed(first, 11);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+
+        Response plain = submit("{\"prompt\": \"" + prompt + "\"}");
+        assertThat(plain.<String>path("cache")).as("without opting in a seedless request never reuses").isEqualTo("miss");
+        worker.take(plain.path("id"));
+
+        Response similar = submit("{\"prompt\": \" " + prompt.toUpperCase(java.util.Locale.ROOT) + ". \", \"cache\": \"similar\"}");
+        assertThat(similar.statusCode()).isEqualTo(200);
+        assertThat(similar.<String>path("cache")).isEqualTo("similar");
+        assertThat(similar.<String>path("cache_source.job_id")).isEqualTo(first);
+        assertThat(similar.<Float>path("cache_source.similarity")).isEqualTo(1.0f);
+        assertThat(similar.<Integer>path("output.images[0].seed")).isEqualTo(11);
+    }
+
+    /** Plays a worker that stores the image and thumbnail, then reports success. */
+    private void succeed(String id, long seed) {
+        for (String key : List.of(StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0))) {
+            s3.putObject(p -> p.bucket(storage.bucket()).key(key), RequestBody.fromBytes(new byte[] {1, 2, 3}));
+        }
+        worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
+        worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
+                new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, seed, "image/png")),
+                new JobMetrics(2L, 300L, 280L, 10L)));
+    }
+
+    private double outcomeCount(String outcome) {
+        return registry.counter("easel_cache_requests", "outcome", outcome).count();
+    }
+
+    private static String pathOf(String url) {
+        return java.net.URI.create(url).getPath();
+    }
+
+    private static Response submit(String body) {
+        return given().contentType("application/json").body(body).post("/v1/jobs");
+    }
+
+    private static Response get(String id) {
+        return given().get("/v1/jobs/" + id);
+    }
+}
