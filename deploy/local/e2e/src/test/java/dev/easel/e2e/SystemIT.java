@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
@@ -226,6 +228,44 @@ class SystemIT {
             }
         }
         return null;
+    }
+
+    @Test
+    void identicalRequestsRunOnceAndLaterOnesAreServedFromTheCache() throws Exception {
+        String body = """
+                {"prompt": "a small green triangle on a black background", "seed": 77, "steps": 12}""";
+        List<JsonNode> jobs;
+        try (ExecutorService clients = Executors.newFixedThreadPool(20)) {
+            List<CompletableFuture<JsonNode>> submits = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                submits.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return submitAndWait(body);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, clients));
+            }
+            jobs = submits.stream().map(CompletableFuture::join).toList();
+        }
+        assertThat(jobs).allSatisfy(job -> assertThat(job.path("status").asText()).isEqualTo("succeeded"));
+        List<JsonNode> ran = jobs.stream().filter(job -> job.path("attempts").asInt() > 0).toList();
+        assertThat(ran).as("jobs a worker ran").hasSize(1);
+        assertThat(jobs).filteredOn(job -> "coalesced".equals(job.path("cache").asText())).isNotEmpty();
+        String leader = ran.getFirst().path("id").asText();
+        assertThat(jobs).filteredOn(job -> !job.path("id").asText().equals(leader))
+                .allSatisfy(job -> {
+                    assertThat(job.path("cache").asText()).isIn("coalesced", "hit");
+                    assertThat(job.path("cache_source").path("job_id").asText()).isEqualTo(leader);
+                });
+        assertThat(jobs.stream().map(job -> URI.create(job.path("output").path("images").get(0).path("url").asText()).getPath())
+                .distinct()).hasSize(1);
+
+        HttpResponse<String> again = post(body.replace("a small green", "A  Small Green"), null);
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonNode hit = JsonCodec.mapper().readTree(again.body());
+        assertThat(hit.path("cache").asText()).isEqualTo("hit");
+        assertThat(size(fetch(hit.path("output").path("images").get(0).path("url").asText()))).containsExactly(64, 64);
     }
 
     private static JsonNode submitAndWait(String body) throws Exception {
