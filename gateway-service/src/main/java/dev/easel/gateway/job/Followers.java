@@ -8,6 +8,7 @@ import dev.easel.common.event.JobRequested;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.Topics;
+import dev.easel.common.trace.TraceParent;
 import dev.easel.gateway.cache.CacheRecorder;
 import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.outbox.Outbox;
@@ -116,7 +117,8 @@ public class Followers {
         JobSpec spec = JsonCodec.decode(leader.spec.getBytes(StandardCharsets.UTF_8), JobSpec.class);
         JobRequested message = new JobRequested(leader.id.toString(), 1, spec, leader.createdAt, leader.startDeadline);
         outbox.add(leader.id, topics.jobs(), leader.id.toString(), JsonCodec.encode(message),
-                Map.of(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION)));
+                Map.of(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION),
+                        TraceParent.HEADER, TraceParent.random().header()));
         for (JobEntity follower : followers.subList(1, followers.size())) {
             follower.cacheSource = leader.id;
         }

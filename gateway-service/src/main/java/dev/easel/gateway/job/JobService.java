@@ -17,6 +17,7 @@ import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStatus;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.Topics;
+import dev.easel.common.trace.TraceParent;
 import dev.easel.common.validation.JobRequestValidator;
 import dev.easel.common.validation.ValidatedRequest;
 import dev.easel.gateway.api.ApiException;
@@ -109,11 +110,12 @@ public class JobService {
      * flight, or stored with its {@code easel.jobs} record in one transaction. A repeated {@code Idempotency-Key}
      * with the same body returns the job that key created.
      *
-     * @param cacheControl the request's {@code Cache-Control} header ({@code no-cache}, {@code no-store}), or null
+     * @param headers the request headers that shape the submission
      * @throws dev.easel.common.validation.InvalidRequestException listing every violation
      * @throws ApiException {@code idempotency_key_reused} when the key was used with another body
      */
-    public JobEntity submit(JsonNode body, String idempotencyKey, String cacheControl) {
+    public JobEntity submit(JsonNode body, SubmitHeaders headers) {
+        String idempotencyKey = headers.idempotencyKey();
         String requestHash = idempotencyKey == null ? null : canonicalHash(body);
         if (idempotencyKey != null) {
             Optional<JobEntity> replay = replay(idempotencyKey, requestHash);
@@ -124,9 +126,10 @@ public class JobService {
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, uploads,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
         JobSpec spec = stageInlineImages(request);
-        CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(), cacheControl);
+        CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(),
+                headers.cacheControl());
         RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, cacheConfig.tenant()) : null;
-        Submission submission = new Submission(spec, keys, policy, idempotencyKey, requestHash);
+        Submission submission = new Submission(spec, keys, policy, idempotencyKey, requestHash, headers.traceParent());
         JobEntity job = admit(submission);
         submitted.increment();
         cacheMetrics.outcome(CacheOutcome.fromWire(job.cacheOutcome).orElseThrow());
@@ -136,7 +139,7 @@ public class JobService {
 
     /** One request on its way in: everything needed to build its row again for another admission attempt. */
     private record Submission(JobSpec spec, RequestKeys keys, CachePolicy policy, String idempotencyKey,
-                              String requestHash) {
+                              String requestHash, String traceParent) {
     }
 
     private JobEntity admit(Submission submission) {
@@ -294,7 +297,8 @@ public class JobService {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 job.persist();
-                outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message), traceHeaders());
+                outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
+                        traceHeaders(submission.traceParent()));
                 beforeCommit.run();
             });
         } catch (RuntimeException e) {
@@ -387,11 +391,18 @@ public class JobService {
         return job;
     }
 
-    /** The submitting request's trace context (W3C {@code traceparent}), carried to the worker in Kafka headers. */
-    private Map<String, String> traceHeaders() {
+    /**
+     * The submitting request's trace context (W3C {@code traceparent}), carried to the worker in Kafka headers:
+     * the tracing SDK's current span when it is enabled, else the client's own header, else a new trace id,
+     * so that the job's logs on every service share one trace id even without a collector.
+     */
+    private Map<String, String> traceHeaders(String clientTraceParent) {
         Map<String, String> headers = new HashMap<>();
         telemetry.getPropagators().getTextMapPropagator()
                 .inject(Context.current(), headers, (carrier, key, value) -> carrier.put(key, value));
+        if (!headers.containsKey(TraceParent.HEADER)) {
+            headers.put(TraceParent.HEADER, TraceParent.parse(clientTraceParent).orElseGet(TraceParent::random).header());
+        }
         headers.put(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION));
         return headers;
     }

@@ -36,6 +36,7 @@ public final class ContractWorker implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, List<JobRequested>> seen = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> headers = new ConcurrentHashMap<>();
 
     public ContractWorker() {
         Map<String, Object> c = new HashMap<>();
@@ -97,9 +98,17 @@ public final class ContractWorker implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(poll)) {
             JobRequested job = JsonCodec.decode(record.value(), JobRequested.class);
             seen.computeIfAbsent(record.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(job);
+            Map<String, String> recordHeaders = new HashMap<>();
+            record.headers().forEach(h -> recordHeaders.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            headers.put(record.key(), recordHeaders);
         }
     }
 
+
+    /** The Kafka headers of the job's latest {@code easel.jobs} record seen so far. */
+    public Map<String, String> headers(String jobId) {
+        return headers.getOrDefault(jobId, Map.of());
+    }
 
     public void publish(JobEvent event) {
         try {

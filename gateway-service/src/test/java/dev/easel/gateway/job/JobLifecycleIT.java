@@ -11,6 +11,7 @@ import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.job.JobStage;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.common.trace.TraceParent;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -117,6 +118,20 @@ class JobLifecycleIT {
         SseRecorder resumed = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), afterFirstProgress);
         assertThat(resumed.awaitEnd(WAIT)).isEqualTo(200);
         assertThat(resumed.names()).containsExactly("progress", "progress", "preview", "succeeded");
+    }
+
+    @Test
+    void theClientsTraceContextTravelsWithTheJob() {
+        String clientTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String traced = given().contentType("application/json").header("traceparent", clientTrace)
+                .body("{\"prompt\": \"a traced circle\"}").post("/v1/jobs").path("id");
+        worker.take(traced);
+        assertThat(TraceParent.parse(worker.headers(traced).get("traceparent")).orElseThrow().traceId())
+                .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+
+        String untraced = submit("{\"prompt\": \"an untraced circle\"}").path("id");
+        worker.take(untraced);
+        assertThat(TraceParent.parse(worker.headers(untraced).get("traceparent"))).as("a trace id of its own").isPresent();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStage;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.common.trace.TraceParent;
 import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.GenerationCanceledException;
 import dev.easel.worker.inference.image.ImageCodec;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jboss.logging.MDC;
 
 /**
  * Runs one delivery of one job: checks the cancel flag and start deadline, generates with the engine while
@@ -39,6 +41,9 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class JobRunner {
+
+    /** The logging context key that holds the running job's id and trace id. */
+    public static final String LOG_CONTEXT = "job";
 
     private static final int THUMBNAIL_SIDE = 256;
     private static final int PREVIEW_SIDE = 256;
@@ -69,6 +74,9 @@ public class JobRunner {
 
     public RunOutcome run(JobRequested job, Pipeline pipeline, Delivery delivery) {
         Run run = new Run(job, delivery);
+        // Every log line of the run names the job and its trace (the log format prints %X{job}).
+        MDC.put(LOG_CONTEXT, "job=" + job.jobId() + " trace="
+                + TraceParent.parse(delivery.headers().get(TraceParent.HEADER)).map(TraceParent::traceId).orElse("-") + " ");
         try {
             return run.execute(pipeline);
         } catch (TransientJobException e) {
@@ -76,6 +84,8 @@ public class JobRunner {
         } catch (RuntimeException e) {
             // An engine bug or an unexpected provider error: the next attempt may run on another worker.
             return run.transientFailure("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } finally {
+            MDC.remove(LOG_CONTEXT);
         }
     }
 
@@ -115,8 +125,7 @@ public class JobRunner {
             events.publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
             long queueMs = Math.max(0, Duration.between(job.submittedAt(), now).toMillis());
             queueWait.record(Duration.ofMillis(queueMs));
-            Log.infof("job %s: started attempt %d (%s, %s)", id, attempt, job.spec().kind().wireName(),
-                    delivery.headers().getOrDefault("traceparent", "no trace"));
+            Log.infof("job %s: started attempt %d (%s)", id, attempt, job.spec().kind().wireName());
             JobSpec spec = job.spec();
             GenerationRequest request;
             try {

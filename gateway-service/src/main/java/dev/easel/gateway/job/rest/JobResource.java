@@ -14,6 +14,7 @@ import dev.easel.gateway.job.JobService;
 import dev.easel.gateway.job.JobView;
 import dev.easel.gateway.job.JobViews;
 import dev.easel.gateway.job.JobWaiter;
+import dev.easel.gateway.job.SubmitHeaders;
 import dev.easel.gateway.upload.UploadStore;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -99,9 +100,11 @@ public class JobResource {
                            @Parameter(description = "wait=N: block up to N seconds for the result")
                            @HeaderParam("Prefer") String prefer,
                            @Parameter(description = "no-cache: skip cache lookups and coalescing; no-store: do not cache the result")
-                           @HeaderParam("Cache-Control") String cacheControl) {
+                           @HeaderParam("Cache-Control") String cacheControl,
+                           @Parameter(description = "W3C trace context; the job's Kafka records and worker logs carry its trace id")
+                           @HeaderParam("traceparent") String traceParent) {
         JsonNode request = RequestBodies.json(RequestBodies.read(body, config.maxBodyBytes()));
-        return submit(request, idempotencyKey, prefer, cacheControl);
+        return submit(request, new SubmitHeaders(idempotencyKey, cacheControl, traceParent), prefer);
     }
 
     @POST
@@ -117,7 +120,8 @@ public class JobResource {
                                     @RestForm("mask") FileUpload mask,
                                     @HeaderParam("Idempotency-Key") String idempotencyKey,
                                     @HeaderParam("Prefer") String prefer,
-                                    @HeaderParam("Cache-Control") String cacheControl) {
+                                    @HeaderParam("Cache-Control") String cacheControl,
+                                    @HeaderParam("traceparent") String traceParent) {
         if (request == null) {
             throw new ApiException(400, "invalid_request", "Invalid request", "the `request` part is missing",
                     List.of(new Violation("request", Violation.REQUIRED, "the JSON request part is required")));
@@ -127,7 +131,7 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, idempotencyKey, prefer, cacheControl);
+        return submit(json, new SubmitHeaders(idempotencyKey, cacheControl, traceParent), prefer);
     }
 
     private void attach(ObjectNode request, String field, FileUpload file) {
@@ -147,13 +151,14 @@ public class JobResource {
         request.put(field, uploads.stage(bytes, field).wire());
     }
 
-    private Response submit(JsonNode request, String idempotencyKey, String prefer, String cacheControl) {
+    private Response submit(JsonNode request, SubmitHeaders headers, String prefer) {
+        String idempotencyKey = headers.idempotencyKey();
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ApiException(400, "invalid_request", "Invalid request", "Idempotency-Key is not valid",
                     List.of(new Violation("Idempotency-Key", Violation.INVALID_TYPE,
                             "must be 1-255 printable ASCII characters without spaces")));
         }
-        JobEntity job = waiter.awaitFinished(jobs.submit(request, idempotencyKey, cacheControl), wait(prefer));
+        JobEntity job = waiter.awaitFinished(jobs.submit(request, headers), wait(prefer));
         return answer(job);
     }
 
