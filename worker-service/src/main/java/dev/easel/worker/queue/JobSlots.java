@@ -103,6 +103,15 @@ public class JobSlots {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        drain();
+    }
+
+    /**
+     * Stops acquiring for good, lets running jobs finish within {@code shutdown-grace}, then stops and releases what
+     * is left; returns when every slot has ended. Shutdown calls it, and so may a preStop hook before it; a second
+     * call finds the slots ended and returns at once.
+     */
+    public void drain() {
         shuttingDown = true;
         List<JobSlot> running;
         synchronized (slots) {
