@@ -2,6 +2,7 @@ package dev.easel.worker.inference.model;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.TensorInfo;
 import dev.easel.worker.inference.Timings;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
@@ -21,14 +22,18 @@ public final class Denoiser implements AutoCloseable {
     private final OnnxComponent component;
     private final String output;
     private final OnnxJavaType timestepType;
+    private final long[] timestepShape;
     private final int inChannels;
 
     Denoiser(OnnxComponent component) {
         this.component = component;
         component.input("encoder_hidden_states");
-        OnnxJavaType declared = component.input("timestep").type;
+        TensorInfo timestep = component.input("timestep");
         // float32 timesteps are passed as they are; other types get the rounded step as an integer (int32 or int64).
-        this.timestepType = declared == OnnxJavaType.FLOAT || declared == OnnxJavaType.INT32 ? declared : OnnxJavaType.INT64;
+        this.timestepType = timestep.type == OnnxJavaType.FLOAT || timestep.type == OnnxJavaType.INT32 ? timestep.type : OnnxJavaType.INT64;
+        // Optimum ≥ 1.24 declares a scalar timestep, older exports a [steps] vector; either gets one value, in its own rank
+        // (as Optimum's ORTUnet.forward does).
+        this.timestepShape = timestep.getShape().length == 0 ? new long[0] : new long[] {1};
         long[] sampleShape = component.input("sample").getShape();
         this.inChannels = sampleShape.length == 4 && sampleShape[1] > 0 ? (int) sampleShape[1] : 4;
         this.output = component.output("out_sample");
@@ -85,7 +90,7 @@ public final class Denoiser implements AutoCloseable {
             states.put(0, context.states());
             try {
                 inputs.put("sample", component.shared(sample, rows, inChannels, h, w));
-                inputs.put("timestep", component.shared(timestep, 1));
+                inputs.put("timestep", component.shared(timestep, timestepShape));
                 inputs.put("encoder_hidden_states", component.shared(states, context.batch(), context.tokens(), context.hidden()));
                 this.outputs = Map.of(output, component.shared(out, rows, outChannels, h, w));
             } catch (RuntimeException e) {
