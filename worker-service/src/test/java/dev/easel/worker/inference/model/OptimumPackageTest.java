@@ -1,6 +1,7 @@
 package dev.easel.worker.inference.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.common.job.JobKind;
 import dev.easel.common.job.Scheduler;
 import dev.easel.common.model.ModelLimits;
+import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.OptimumFixtures;
 import dev.easel.worker.inference.Timings;
 import java.io.IOException;
@@ -51,16 +53,19 @@ class OptimumPackageTest {
         assertThat(limits.defaultScheduler()).isEqualTo(Scheduler.EULER);
     }
 
-    @Test
-    void readsTheScalingFactorAndTokenLengthFromTheComponentConfigs(@TempDir Path copy) throws IOException {
-        Path source = OptimumFixtures.CURRENT.root();
+    private static void copy(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path target = copy.resolve(source.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
+                Path to = target.resolve(source.relativize(file).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(file, to);
             }
         }
+    }
+
+    @Test
+    void readsTheScalingFactorAndTokenLengthFromTheComponentConfigs(@TempDir Path copy) throws IOException {
+        copy(OptimumFixtures.CURRENT.root(), copy);
         edit(copy.resolve("vae_decoder/config.json"), "scaling_factor", 0.13025);
         edit(copy.resolve("tokenizer/tokenizer_config.json"), "model_max_length", 64);
 
@@ -88,6 +93,33 @@ class OptimumPackageTest {
                 assertThat(ids[0]).isEqualTo(49406);
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(OptimumFixtures.class)
+    void aClipTokenizerSavedAsVocabAndMergesGivesTheSameIds(OptimumFixtures export, @TempDir Path copy) throws IOException {
+        copy(export.root(), copy);
+        Files.delete(copy.resolve("tokenizer/tokenizer.json"));
+        JsonNode tokens = fixture(export, "tokens.json");
+
+        ModelPackage pkg = ModelPackage.read(copy);
+        try (PromptTokenizer tokenizer = PromptTokenizer.load(pkg.tokenizerFolder(), pkg.maxTokens())) {
+            for (JsonNode c : tokens.get("cases")) {
+                long[] expected = StreamSupport.stream(c.get("ids").spliterator(), false).mapToLong(JsonNode::asLong).toArray();
+                assertThat(tokenizer.encode(c.get("text").asText())).as("'%s'", c.get("text").asText()).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
+    void aTokenizerFolderWithNeitherFormatIsNamedAsMissing(@TempDir Path copy) throws IOException {
+        copy(OptimumFixtures.CURRENT.root(), copy);
+        Files.delete(copy.resolve("tokenizer/tokenizer.json"));
+        Files.delete(copy.resolve("tokenizer/merges.txt"));
+
+        assertThatThrownBy(() -> ModelPackage.read(copy))
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("tokenizer/tokenizer.json (or vocab.json + merges.txt)");
     }
 
     @ParameterizedTest
