@@ -235,7 +235,7 @@ class TextEncoder(nn.Module):
 
 class UNet(nn.Module):
     """UNet2DConditionModel-shaped: sinusoidal timestep embedding, a ResBlock, one downsampling, cross-attention to
-    the text at the low resolution, upsampling to the skip connection's size, 4-channel noise prediction."""
+    the text at the low resolution, one 2x upsampling, 4-channel noise prediction."""
 
     def __init__(self):
         super().__init__()
@@ -267,7 +267,8 @@ class UNet(nn.Module):
         k, v = self.kv(encoder_hidden_states).chunk(2, dim=-1)
         attn = (self.q(tokens) @ k.transpose(1, 2) / ch ** 0.5).softmax(-1)
         x = x + self.out(attn @ v).transpose(1, 2).reshape(n, ch, hh, ww)
-        x = self.up(F.interpolate(x, size=skip.shape[-2:], mode="nearest"))
+        # a fixed factor, as a traced UNet2DConditionModel upsamples: odd latent sizes fail at the skip connection
+        x = self.up(F.interpolate(x, scale_factor=2.0, mode="nearest"))
         return self.conv_out(self.merge(torch.cat([x, skip], dim=1))) * 0.1
 
 

@@ -46,7 +46,7 @@ class OptimumPackageTest {
         assertThat(limits.defaultWidth()).as("unet sample_size × 8").isEqualTo(64);
         assertThat(limits.defaultHeight()).isEqualTo(64);
         assertThat(limits.maxWidth()).isEqualTo(128);
-        assertThat(limits.pixelStride()).isEqualTo(8);
+        assertThat(limits.pixelStride()).as("vae scale × 2^(len(unet block_out_channels) - 1)").isEqualTo(16);
         assertThat(limits.kinds()).containsExactlyInAnyOrder(JobKind.values());
         assertThat(limits.schedulers()).contains(Scheduler.EULER, Scheduler.EULER_ANCESTRAL, Scheduler.DDIM, Scheduler.DPMPP_2M)
                 .doesNotContain(Scheduler.FLOW_EULER);

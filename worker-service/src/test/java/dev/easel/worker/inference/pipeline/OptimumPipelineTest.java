@@ -1,10 +1,12 @@
 package dev.easel.worker.inference.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.easel.common.job.InpaintArea;
 import dev.easel.common.job.JobKind;
 import dev.easel.common.job.Scheduler;
+import dev.easel.worker.inference.InvalidInputException;
 import dev.easel.worker.inference.OptimumFixtures;
 import dev.easel.worker.inference.image.ImageCodec;
 import dev.easel.worker.inference.model.DiffusionModel;
@@ -49,6 +51,15 @@ class OptimumPipelineTest {
             assertThat(image.getWidth()).isEqualTo(128);
             assertThat(image.getHeight()).isEqualTo(64);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(OptimumFixtures.class)
+    void aSizeTheUnetCannotUpsampleBackIsRefusedBeforeRunning(OptimumFixtures export) {
+        GenerationRequest request = GenerationRequest.textToImage("a photo of a cat", "", 72, 64, 2, 7.5, Scheduler.EULER, 5, 1);
+
+        assertThatThrownBy(() -> run(export, request))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("not_multiple_of_stride"));
     }
 
     @ParameterizedTest
