@@ -23,10 +23,17 @@ class OnnxComponent implements AutoCloseable {
 
     private final String name;
     private final OnnxSessions.Loaded loaded;
+    // ONNX Runtime builds this map through the JNI on every getInputInfo call; the inputs never change.
+    private final Map<String, NodeInfo> inputs;
 
     OnnxComponent(String name, OnnxSessions.Loaded loaded) {
         this.name = name;
         this.loaded = loaded;
+        try {
+            this.inputs = Map.copyOf(loaded.session().getInputInfo());
+        } catch (OrtException e) {
+            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        }
     }
 
     ExecutionProvider provider() {
@@ -39,23 +46,11 @@ class OnnxComponent implements AutoCloseable {
 
     /** The declared tensor info of an input, or a load error naming what the package lacks. */
     TensorInfo input(String input) {
-        try {
-            NodeInfo info = session().getInputInfo().get(input);
-            if (info == null) {
-                throw new EngineException("model_invalid", name + " has no input '" + input + "' (has " + session().getInputNames() + ")", false, null);
-            }
-            return (TensorInfo) info.getInfo();
-        } catch (OrtException e) {
-            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        NodeInfo info = inputs.get(input);
+        if (info == null) {
+            throw new EngineException("model_invalid", name + " has no input '" + input + "' (has " + inputs.keySet() + ")", false, null);
         }
-    }
-
-    boolean hasInput(String input) {
-        try {
-            return session().getInputInfo().containsKey(input);
-        } catch (OrtException e) {
-            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
-        }
+        return (TensorInfo) info.getInfo();
     }
 
     /** The name of the single output, or of the named one when the model has several. */
