@@ -48,6 +48,11 @@ public final class Timings {
         return totalNanos / 1e6;
     }
 
+    /** Total time not inside any stage: request validation, scheduler set-up, result assembly. */
+    public double outsideStagesMs() {
+        return (totalNanos - wallNanos.values().stream().mapToLong(Long::longValue).sum()) / 1e6;
+    }
+
     public int denoiserCalls() {
         return denoiserCalls;
     }

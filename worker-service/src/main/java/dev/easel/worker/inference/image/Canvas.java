@@ -98,7 +98,8 @@ public final class Canvas {
             argb[i] = (channel(pixels[base + i]) << 16) | (channel(pixels[base + plane + i]) << 8) | channel(pixels[base + 2 * plane + i]);
         }
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, width, height, argb, 0, width);
+        // The raster stores TYPE_INT_RGB pixels as these very ints; setRGB would convert each through the colour model.
+        out.getRaster().setDataElements(0, 0, width, height, argb);
         return out;
     }
 

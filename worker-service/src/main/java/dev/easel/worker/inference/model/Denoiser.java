@@ -2,8 +2,13 @@ package dev.easel.worker.inference.model;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.TensorInfo;
 import dev.easel.worker.inference.Timings;
-import java.util.HashMap;
+import java.nio.Buffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,13 +21,19 @@ public final class Denoiser implements AutoCloseable {
 
     private final OnnxComponent component;
     private final String output;
-    private final boolean integerTimestep;
+    private final OnnxJavaType timestepType;
+    private final long[] timestepShape;
     private final int inChannels;
 
     Denoiser(OnnxComponent component) {
         this.component = component;
         component.input("encoder_hidden_states");
-        this.integerTimestep = component.input("timestep").type != OnnxJavaType.FLOAT;
+        TensorInfo timestep = component.input("timestep");
+        // float32 timesteps are passed as they are; other types get the rounded step as an integer (int32 or int64).
+        this.timestepType = timestep.type == OnnxJavaType.FLOAT || timestep.type == OnnxJavaType.INT32 ? timestep.type : OnnxJavaType.INT64;
+        // Optimum ≥ 1.24 declares a scalar timestep, older exports a [steps] vector; either gets one value, in its own rank
+        // (as Optimum's ORTUnet.forward does).
+        this.timestepShape = timestep.getShape().length == 0 ? new long[0] : new long[] {1};
         long[] sampleShape = component.input("sample").getShape();
         this.inChannels = sampleShape.length == 4 && sampleShape[1] > 0 ? (int) sampleShape[1] : 4;
         this.output = component.output("out_sample");
@@ -38,38 +49,90 @@ public final class Denoiser implements AutoCloseable {
     }
 
     /**
-     * The guided model output for {@code batch} samples of shape {@code [channels, h, w]} at {@code timestep}.
-     * {@code context} holds the unconditional states followed by the conditional ones when guided, else
-     * only the conditional ones.
+     * The UNet set up for one generation: {@code batch} samples of {@code inChannels × h × w} in,
+     * {@code outChannels × h × w} out. {@code context} holds the unconditional states followed by the
+     * conditional ones when guided, else only the conditional ones; it is copied once, here.
      */
-    public float[] predict(float[] sample, int batch, int channels, int h, int w, float timestep,
-                           TextEncoder.Encoded context, double guidance, Timings timings) {
-        boolean guided = context.batch() == 2 * batch;
-        int rows = guided ? 2 * batch : batch;
-        float[] input = sample;
-        if (guided) {
-            input = new float[sample.length * 2];
-            System.arraycopy(sample, 0, input, 0, sample.length);
-            System.arraycopy(sample, 0, input, sample.length, sample.length);
+    public Bound bind(int batch, int inChannels, int outChannels, int h, int w, TextEncoder.Encoded context, double guidance) {
+        return new Bound(batch, inChannels, outChannels, h, w, context, guidance);
+    }
+
+    /**
+     * The UNet's tensors for one generation, allocated once in native memory and shared with ONNX Runtime:
+     * the text context is written at binding time, the sample and timestep are rewritten in place every step,
+     * and {@code out_sample} is a pinned output that ONNX Runtime fills directly. A step therefore creates no
+     * tensor; it only writes the sample into native memory and reads the prediction back.
+     */
+    public final class Bound implements AutoCloseable {
+
+        private final boolean guided;
+        private final float guidance;
+        private final int inSize;
+        private final int outSize;
+        private final FloatBuffer sample;
+        private final Buffer timestep;
+        private final FloatBuffer out;
+        private final float[] raw;
+        private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        private final Map<String, OnnxTensor> outputs;
+
+        private Bound(int batch, int inChannels, int outChannels, int h, int w, TextEncoder.Encoded context, double guidance) {
+            this.guided = context.batch() == 2 * batch;
+            this.guidance = (float) guidance;
+            int rows = guided ? 2 * batch : batch;
+            this.inSize = batch * inChannels * h * w;
+            this.outSize = batch * outChannels * h * w;
+            this.sample = (FloatBuffer) OnnxComponent.direct(OnnxJavaType.FLOAT, rows * inChannels * h * w);
+            this.timestep = OnnxComponent.direct(timestepType, 1);
+            this.out = (FloatBuffer) OnnxComponent.direct(OnnxJavaType.FLOAT, rows * outChannels * h * w);
+            this.raw = new float[guided ? 2 * outSize : 0];
+            FloatBuffer states = (FloatBuffer) OnnxComponent.direct(OnnxJavaType.FLOAT, context.states().length);
+            states.put(0, context.states());
+            try {
+                inputs.put("sample", component.shared(sample, rows, inChannels, h, w));
+                inputs.put("timestep", component.shared(timestep, timestepShape));
+                inputs.put("encoder_hidden_states", component.shared(states, context.batch(), context.tokens(), context.hidden()));
+                this.outputs = Map.of(output, component.shared(out, rows, outChannels, h, w));
+            } catch (RuntimeException e) {
+                inputs.values().forEach(OnnxTensor::close);
+                throw e;
+            }
         }
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("sample", component.floats(input, rows, channels, h, w));
-        inputs.put("timestep", integerTimestep
-                ? component.integers("timestep", new long[] {Math.round(timestep)}, 1)
-                : component.floats(new float[] {timestep}, 1));
-        inputs.put("encoder_hidden_states", component.floats(context.states(), rows, context.tokens(), context.hidden()));
-        float[] out = component.run(inputs, output, timings, Timings.Stage.DENOISING);
-        if (!guided) {
-            return out;
+
+        /** The guided model output for {@code input} ({@code [batch, inChannels, h, w]}) at {@code t}. */
+        public float[] predict(float[] input, float t, Timings timings) {
+            if (input.length != inSize) {
+                throw new IllegalArgumentException("sample has " + input.length + " values, the binding " + inSize);
+            }
+            sample.put(0, input);
+            if (guided) {
+                sample.put(inSize, input);
+            }
+            switch (timestep) {
+                case FloatBuffer floats -> floats.put(0, t);
+                case LongBuffer longs -> longs.put(0, Math.round(t));
+                case IntBuffer ints -> ints.put(0, Math.round(t));
+                default -> throw new IllegalStateException("timestep buffer " + timestep);
+            }
+            component.run(inputs, outputs, timings, Timings.Stage.DENOISING);
+            float[] result = new float[outSize];
+            if (!guided) {
+                out.get(0, result);
+                return result;
+            }
+            out.get(0, raw);
+            for (int i = 0; i < outSize; i++) {
+                float u = raw[i];
+                result[i] = u + guidance * (raw[outSize + i] - u);
+            }
+            return result;
         }
-        int half = out.length / 2;
-        float[] guidedOut = new float[half];
-        float g = (float) guidance;
-        for (int i = 0; i < half; i++) {
-            float u = out[i];
-            guidedOut[i] = u + g * (out[half + i] - u);
+
+        @Override
+        public void close() {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
         }
-        return guidedOut;
     }
 
     @Override

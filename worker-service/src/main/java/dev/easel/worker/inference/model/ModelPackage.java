@@ -20,11 +20,12 @@ import java.util.Set;
 
 /**
  * A model folder in the diffusers ONNX layout (as Optimum exports it): {@code model_index.json},
- * {@code scheduler/}, {@code tokenizer/tokenizer.json}, {@code text_encoder/}, {@code unet/},
+ * {@code scheduler/}, {@code tokenizer/} ({@code tokenizer.json}, or a CLIP {@code vocab.json} + {@code merges.txt}),
+ * {@code text_encoder/}, {@code unet/},
  * {@code vae_decoder/} and optionally {@code vae_encoder/}. Easel's serving defaults and limits come from
  * an {@code "easel"} block in {@code model_index.json} or a sidecar {@code easel.json}; without either
  * they are derived from the component configs the way diffusers does (default size = UNet
- * {@code sample_size} × VAE scale factor).
+ * {@code sample_size} × VAE scale factor; pixel stride = VAE scale factor × the UNet's overall upsampling factor).
  */
 public record ModelPackage(Path root, ModelLimits limits, int latentChannels, int vaeScaleFactor,
                            double vaeScalingFactor, int maxTokens, SchedulerConfig schedulerConfig,
@@ -59,11 +60,15 @@ public record ModelPackage(Path root, ModelLimits limits, int latentChannels, in
     /** Reads and checks a package folder; every missing piece is named in the error. */
     public static ModelPackage read(Path root) {
         List<String> missing = new ArrayList<>();
-        for (String required : List.of("model_index.json", "scheduler/scheduler_config.json", "tokenizer/tokenizer.json",
+        for (String required : List.of("model_index.json", "scheduler/scheduler_config.json",
                 "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx")) {
             if (!Files.isRegularFile(root.resolve(required))) {
                 missing.add(required);
             }
+        }
+        Path tokenizer = root.resolve("tokenizer");
+        if (!Files.isRegularFile(tokenizer.resolve("tokenizer.json")) && !ClipTokenizerJson.applies(tokenizer)) {
+            missing.add("tokenizer/tokenizer.json (or vocab.json + merges.txt)");
         }
         if (!missing.isEmpty()) {
             throw new EngineException("model_invalid", root + " is not a diffusers ONNX model folder; missing " + missing, false, null);
@@ -80,7 +85,11 @@ public record ModelPackage(Path root, ModelLimits limits, int latentChannels, in
 
         int vaeScale = easel.path("vae_scale_factor").asInt(
                 1 << Math.max(0, vae.path("block_out_channels").size() - 1));
-        int stride = easel.path("pixel_stride").asInt(vaeScale);
+        // An exported UNet2DConditionModel upsamples by fixed factors of 2 (diffusers UNet2DConditionModel.forward,
+        // default_overall_up_factor = 2^(len(block_out_channels) − 1), traced at a size where no forced upsample size
+        // was needed), so its latents must be multiples of that factor: 8 latents, 64 px, for SD 1.5.
+        int unetFactor = 1 << Math.max(0, unet.path("block_out_channels").size() - 1);
+        int stride = easel.path("pixel_stride").asInt(vaeScale * unetFactor);
         int defaultSize = unet.path("sample_size").asInt(64) * vaeScale;
         int defaultWidth = easel.path("default_width").asInt(defaultSize);
         int defaultHeight = easel.path("default_height").asInt(defaultSize);

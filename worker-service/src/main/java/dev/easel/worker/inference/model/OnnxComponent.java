@@ -9,9 +9,12 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.Timings;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,10 +23,17 @@ class OnnxComponent implements AutoCloseable {
 
     private final String name;
     private final OnnxSessions.Loaded loaded;
+    // ONNX Runtime builds this map through the JNI on every getInputInfo call; the inputs never change.
+    private final Map<String, NodeInfo> inputs;
 
     OnnxComponent(String name, OnnxSessions.Loaded loaded) {
         this.name = name;
         this.loaded = loaded;
+        try {
+            this.inputs = Map.copyOf(loaded.session().getInputInfo());
+        } catch (OrtException e) {
+            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        }
     }
 
     ExecutionProvider provider() {
@@ -36,23 +46,11 @@ class OnnxComponent implements AutoCloseable {
 
     /** The declared tensor info of an input, or a load error naming what the package lacks. */
     TensorInfo input(String input) {
-        try {
-            NodeInfo info = session().getInputInfo().get(input);
-            if (info == null) {
-                throw new EngineException("model_invalid", name + " has no input '" + input + "' (has " + session().getInputNames() + ")", false, null);
-            }
-            return (TensorInfo) info.getInfo();
-        } catch (OrtException e) {
-            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
+        NodeInfo info = inputs.get(input);
+        if (info == null) {
+            throw new EngineException("model_invalid", name + " has no input '" + input + "' (has " + inputs.keySet() + ")", false, null);
         }
-    }
-
-    boolean hasInput(String input) {
-        try {
-            return session().getInputInfo().containsKey(input);
-        } catch (OrtException e) {
-            throw new EngineException("model_invalid", name + ": " + e.getMessage(), false, e);
-        }
+        return (TensorInfo) info.getInfo();
     }
 
     /** The name of the single output, or of the named one when the model has several. */
@@ -92,6 +90,48 @@ class OnnxComponent implements AutoCloseable {
         }
     }
 
+    /** A buffer of {@code n} values of {@code type} in native memory, which a tensor can share with ONNX Runtime. */
+    static Buffer direct(OnnxJavaType type, int n) {
+        ByteBuffer bytes = ByteBuffer.allocateDirect(n * type.size).order(ByteOrder.nativeOrder());
+        return switch (type) {
+            case FLOAT -> bytes.asFloatBuffer();
+            case INT64 -> bytes.asLongBuffer();
+            case INT32 -> bytes.asIntBuffer();
+            default -> throw new IllegalArgumentException("no direct buffer for " + type);
+        };
+    }
+
+    /**
+     * A tensor over a direct buffer from {@link #direct}: ONNX Runtime reads the buffer's memory in place,
+     * and writes into it when the tensor is passed as a pinned output, so refilling the buffer between runs
+     * needs no new tensor and no copy through the JNI.
+     */
+    OnnxTensor shared(Buffer buffer, long... shape) {
+        try {
+            return switch (buffer) {
+                case FloatBuffer floats -> OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), floats, shape);
+                case LongBuffer longs -> OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), longs, shape);
+                case IntBuffer ints -> OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), ints, shape);
+                default -> throw new IllegalArgumentException("no tensor over a " + buffer.getClass().getSimpleName());
+            };
+        } catch (OrtException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Runs the session with caller-owned inputs and pinned outputs (tensors from {@link #shared}, which ONNX
+     * Runtime fills in place) and adds the time of the {@code run} call to {@code timings}.
+     */
+    void run(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> outputs, Timings timings, Timings.Stage stage) {
+        long start = System.nanoTime();
+        try (OrtSession.Result pinned = session().run(inputs, outputs)) {
+            timings.addSession(stage, System.nanoTime() - start);
+        } catch (OrtException e) {
+            throw failure(e);
+        }
+    }
+
     /** Runs the session, adds its time to {@code timings} and returns the named float output, copied out. */
     float[] run(Map<String, OnnxTensor> inputs, String output, Timings timings, Timings.Stage stage) {
         Map<String, OnnxTensor> ordered = new LinkedHashMap<>(inputs);
@@ -100,7 +140,11 @@ class OnnxComponent implements AutoCloseable {
             timings.addSession(stage, System.nanoTime() - start);
             OnnxTensor tensor = (OnnxTensor) result.get(output)
                     .orElseThrow(() -> new EngineException("model_invalid", name + " produced no '" + output + "'", false, null));
+            // getFloatBuffer already copies the native output onto the heap; its array is ours to keep.
             FloatBuffer buffer = tensor.getFloatBuffer();
+            if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.array().length == buffer.remaining()) {
+                return buffer.array();
+            }
             float[] values = new float[buffer.remaining()];
             buffer.get(values);
             return values;

@@ -5,10 +5,12 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.worker.inference.EngineException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Turns prompts into fixed-length token ids with the package's {@code tokenizer.json}, through the
@@ -30,19 +32,24 @@ public final class PromptTokenizer implements AutoCloseable {
         this.padId = padId;
     }
 
+    /**
+     * The tokenizer in {@code folder}: its {@code tokenizer.json}, or, when there is none, the CLIP tokenizer that
+     * its {@code vocab.json} and {@code merges.txt} describe (see {@link ClipTokenizerJson}).
+     */
     public static PromptTokenizer load(Path folder, int maxLength) {
         Path file = folder.resolve("tokenizer.json");
         try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
-                    .optMaxLength(maxLength)
-                    .optTruncation(true)
-                    .optPadding(false)
-                    .optAddSpecialTokens(true)
-                    .build();
-            return new PromptTokenizer(tokenizer, maxLength, padId(folder, JSON.readTree(file.toFile())));
+            byte[] serialised = Files.isRegularFile(file) || !ClipTokenizerJson.applies(folder)
+                    ? Files.readAllBytes(file)
+                    : ClipTokenizerJson.build(folder, JSON);
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(serialised), Map.of(
+                    "maxLength", Integer.toString(maxLength),
+                    "truncation", "true",
+                    "padding", "false",
+                    "addSpecialTokens", "true"));
+            return new PromptTokenizer(tokenizer, maxLength, padId(folder, JSON.readTree(serialised)));
         } catch (IOException | RuntimeException e) {
-            throw new EngineException("model_invalid", "cannot load tokenizer " + file + ": " + e.getMessage(), false, e);
+            throw new EngineException("model_invalid", "cannot load tokenizer from " + folder + ": " + e.getMessage(), false, e);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.easel.worker.inference.SeededNoise;
 import dev.easel.worker.inference.Timings;
 import dev.easel.worker.inference.image.Canvas;
 import dev.easel.worker.inference.image.Mask;
+import dev.easel.worker.inference.model.Denoiser;
 import dev.easel.worker.inference.model.DiffusionModel;
 import dev.easel.worker.inference.model.TextEncoder;
 import dev.easel.worker.inference.scheduler.Scheduler;
@@ -236,30 +237,30 @@ public final class Pipeline {
         listener.stage(JobStage.DENOISING);
         t = System.nanoTime();
         int steps = request.steps();
-        for (int i = startStep; i < steps; i++) {
-            if (canceled.getAsBoolean()) {
-                throw new GenerationCanceledException(i - startStep + 1);
+        int inChannels = extraInput == null ? channels : model.denoiser().inChannels();
+        try (Denoiser.Bound unet = model.denoiser().bind(batch, inChannels, channels, h, w, context, request.guidanceScale())) {
+            for (int i = startStep; i < steps; i++) {
+                if (canceled.getAsBoolean()) {
+                    throw new GenerationCanceledException(i - startStep + 1);
+                }
+                float[] input = scheduler.scaleModelInput(latents, i);
+                if (extraInput != null) {
+                    input = concatChannels(input, channels, extraInput, inChannels - channels, batch, h * w);
+                }
+                float[] output = unet.predict(input, scheduler.timestep(i), timings);
+                Scheduler.Step step = scheduler.step(output, i, latents, noise);
+                latents = step.prevSample();
+                if (latentMask != null && extraInput == null) {
+                    float[] known = i + 1 < steps ? scheduler.addNoise(clean, initialNoise, i + 1) : clean;
+                    blend(latents, known, latentMask, batch, channels, h * w);
+                }
+                int done = i - startStep + 1;
+                int total = steps - startStep;
+                float[] estimate = step.predOriginal();
+                listener.step(done, total, done % previewEvery == 0 || done == total
+                        ? () -> preview.render(estimate, h, w, width, height)
+                        : null);
             }
-            float[] input = scheduler.scaleModelInput(latents, i);
-            int inChannels = channels;
-            if (extraInput != null) {
-                input = concatChannels(input, channels, extraInput, model.denoiser().inChannels() - channels, batch, h * w);
-                inChannels = model.denoiser().inChannels();
-            }
-            float[] output = model.denoiser().predict(input, batch, inChannels, h, w, scheduler.timestep(i), context,
-                    request.guidanceScale(), timings);
-            Scheduler.Step step = scheduler.step(output, i, latents, noise);
-            latents = step.prevSample();
-            if (latentMask != null && extraInput == null) {
-                float[] known = i + 1 < steps ? scheduler.addNoise(clean, initialNoise, i + 1) : clean;
-                blend(latents, known, latentMask, batch, channels, h * w);
-            }
-            int done = i - startStep + 1;
-            int total = steps - startStep;
-            float[] estimate = step.predOriginal();
-            listener.step(done, total, done % previewEvery == 0 || done == total
-                    ? () -> preview.render(estimate, h, w, width, height)
-                    : null);
         }
         timings.addWall(Timings.Stage.DENOISING, System.nanoTime() - t);
 

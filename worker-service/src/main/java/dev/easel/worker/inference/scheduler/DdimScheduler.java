@@ -12,7 +12,7 @@ public final class DdimScheduler extends PlannedScheduler {
     private final String prediction;
 
     DdimScheduler(SchedulerConfig config) {
-        this.schedule = new TrainingSchedule(config);
+        this.schedule = TrainingSchedule.of(config);
         this.prediction = config.predictionType();
         if (!prediction.equals("epsilon") && !prediction.equals("v_prediction")) {
             throw new UnsupportedSchedulerException("ddim", "prediction type " + prediction + " is not supported");

@@ -19,7 +19,7 @@ public final class DpmSolverMultistepScheduler extends PlannedScheduler {
     private int lowerOrderSteps;
 
     DpmSolverMultistepScheduler(SchedulerConfig config, boolean karras) {
-        this.schedule = new TrainingSchedule(config);
+        this.schedule = TrainingSchedule.of(config);
         this.prediction = config.predictionType();
         this.karras = karras;
         if (!prediction.equals("epsilon") && !prediction.equals("v_prediction")) {

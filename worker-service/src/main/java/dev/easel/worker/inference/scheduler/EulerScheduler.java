@@ -14,7 +14,7 @@ public class EulerScheduler extends PlannedScheduler {
     private double initNoiseSigma;
 
     EulerScheduler(SchedulerConfig config) {
-        this.schedule = new TrainingSchedule(config);
+        this.schedule = TrainingSchedule.of(config);
         this.prediction = config.predictionType();
         if (!prediction.equals("epsilon") && !prediction.equals("v_prediction")) {
             throw new UnsupportedSchedulerException("euler", "prediction type " + prediction + " is not supported");

@@ -15,7 +15,7 @@ public final class LcmScheduler extends PlannedScheduler {
     private final TrainingSchedule schedule;
 
     LcmScheduler(SchedulerConfig config) {
-        this.schedule = new TrainingSchedule(config);
+        this.schedule = TrainingSchedule.of(config);
         if (!config.predictionType().equals("epsilon")) {
             throw new UnsupportedSchedulerException("lcm", "prediction type " + config.predictionType() + " is not supported");
         }

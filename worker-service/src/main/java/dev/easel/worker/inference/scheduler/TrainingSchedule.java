@@ -1,17 +1,27 @@
 package dev.easel.worker.inference.scheduler;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The discrete noise schedule a model was trained with (ᾱ_t for t = 0…T−1) and the conversions the
  * samplers share: inference timestep spacing, σ_t = √((1−ᾱ_t)/ᾱ_t), interpolation between them.
  */
 final class TrainingSchedule {
 
+    // Immutable once built and the same for every job of a model, so each config's schedule is computed once.
+    private static final Map<SchedulerConfig, TrainingSchedule> BUILT = new ConcurrentHashMap<>();
+
     private final SchedulerConfig config;
     private final double[] alphasCumprod;
     private final double[] sigmas;
     private final double[] logSigmas;
 
-    TrainingSchedule(SchedulerConfig config) {
+    static TrainingSchedule of(SchedulerConfig config) {
+        return BUILT.computeIfAbsent(config, TrainingSchedule::new);
+    }
+
+    private TrainingSchedule(SchedulerConfig config) {
         this.config = config;
         int n = config.numTrainTimesteps();
         double[] betas = betas(config);
