@@ -37,6 +37,10 @@ public interface EngineSettings {
     @WithDefault("false")
     boolean tensorrtFp16();
 
+    /** Prompts whose text-encoder output is kept, so re-rolls of a prompt skip the encoder; 0 = none. */
+    @WithDefault("256")
+    int promptCacheEntries();
+
     /** A preview image every this many denoising steps. */
     @WithDefault("5")
     int previewEvery();

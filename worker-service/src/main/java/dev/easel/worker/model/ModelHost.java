@@ -6,9 +6,11 @@ import dev.easel.worker.inference.model.DiffusionModel;
 import dev.easel.worker.inference.model.EngineConfig;
 import dev.easel.worker.inference.model.ExecutionProvider;
 import dev.easel.worker.inference.model.ModelPackage;
+import dev.easel.worker.inference.model.PromptEncodings;
 import dev.easel.worker.inference.pipeline.GenerationRequest;
 import dev.easel.worker.inference.pipeline.Pipeline;
 import dev.easel.worker.inference.pipeline.ProgressListener;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -49,11 +51,15 @@ public class ModelHost {
                     settings.tensorrtCacheDir(), settings.tensorrtFp16());
             ModelPackage pkg = ModelPackage.read(settings.modelDir());
             DiffusionModel model = DiffusionModel.load(pkg, config);
-            Pipeline loaded = new Pipeline(model, settings.previewEvery());
+            Pipeline loaded = new Pipeline(model, settings.previewEvery(), settings.promptCacheEntries());
             ModelLimits limits = pkg.limits();
             loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
                     limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);
             pipeline.set(loaded);
+            FunctionCounter.builder("easel_worker_prompt_cache_hits", loaded.prompts(), PromptEncodings::hits)
+                    .description("Prompts whose text-encoder output came from the worker's cache").register(registry);
+            FunctionCounter.builder("easel_worker_prompt_cache_misses", loaded.prompts(), PromptEncodings::misses)
+                    .description("Prompts the text encoder ran for").register(registry);
             Gauge.builder("easel_worker_execution_provider", () -> 1)
                     .description("The execution provider the model runs on (value 1, the provider is the tag)")
                     .tag("provider", model.provider().wireName()).tag("model", limits.id() + "@" + limits.version())

@@ -84,8 +84,9 @@ public final class EngineCli {
     private static void bench(Map<String, String> options) throws IOException {
         int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
+        int promptCache = Integer.parseInt(options.getOrDefault("prompt-cache", Integer.toString(Pipeline.DEFAULT_PROMPT_CACHE)));
         try (DiffusionModel model = load(options)) {
-            Pipeline pipeline = new Pipeline(model, Integer.MAX_VALUE);
+            Pipeline pipeline = new Pipeline(model, Integer.MAX_VALUE, promptCache);
             JobSpec spec = spec(options, model.pkg());
             GenerationRequest request = request(spec);
             for (int i = 0; i < warmup; i++) {
@@ -109,6 +110,8 @@ public final class EngineCli {
             System.out.printf("  image ops ms   p50 %8.2f%n", p50(all, t -> t.wallMs(Timings.Stage.IMAGE_OPS)));
             System.out.printf("  outside ms     p50 %8.2f  (validation and set-up outside the stages)%n", p50(all, Timings::outsideStagesMs));
             System.out.printf("  total / onnx   p50 %8.3f  (goal <= 1.05)%n", p50(all, t -> t.totalMs() / t.sessionTotalMs()));
+            System.out.printf("  prompt cache   %d entries: %d prompts from the cache, %d encoded (--prompt-cache 0 turns it off)%n",
+                    promptCache, pipeline.prompts().hits(), pipeline.prompts().misses());
         }
     }
 

@@ -51,6 +51,14 @@ public final class TextEncoder implements AutoCloseable {
             return new Encoded(out, batch * times, tokens, hidden);
         }
 
+        /** One prompt's states, as a batch of one. */
+        public Encoded row(int index) {
+            int row = tokens * hidden;
+            float[] out = new float[row];
+            System.arraycopy(states, index * row, out, 0, row);
+            return new Encoded(out, 1, tokens, hidden);
+        }
+
         /** This batch followed by {@code other}'s. */
         public Encoded concat(Encoded other) {
             float[] out = new float[states.length + other.states.length];

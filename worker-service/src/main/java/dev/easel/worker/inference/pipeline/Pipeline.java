@@ -15,6 +15,7 @@ import dev.easel.worker.inference.image.Canvas;
 import dev.easel.worker.inference.image.Mask;
 import dev.easel.worker.inference.model.Denoiser;
 import dev.easel.worker.inference.model.DiffusionModel;
+import dev.easel.worker.inference.model.PromptEncodings;
 import dev.easel.worker.inference.model.TextEncoder;
 import dev.easel.worker.inference.scheduler.Scheduler;
 import dev.easel.worker.inference.scheduler.Schedulers;
@@ -45,18 +46,29 @@ import java.util.function.LongFunction;
  */
 public final class Pipeline {
 
+    /** Prompts whose encoder output a pipeline keeps unless told otherwise. */
+    public static final int DEFAULT_PROMPT_CACHE = 256;
+
     private final DiffusionModel model;
     private final LatentPreview preview;
     private final LongFunction<NoiseSource> noiseForSeed;
     private final int previewEvery;
+    private final PromptEncodings prompts;
 
+    /** Keeps the encoder output of the last {@link #DEFAULT_PROMPT_CACHE} prompts. */
     public Pipeline(DiffusionModel model, int previewEvery) {
-        this(model, previewEvery, SeededNoise::new);
+        this(model, previewEvery, DEFAULT_PROMPT_CACHE, SeededNoise::new);
+    }
+
+    /** @param promptCacheEntries prompts whose encoder output is kept for later jobs; 0 = none */
+    public Pipeline(DiffusionModel model, int previewEvery, int promptCacheEntries) {
+        this(model, previewEvery, promptCacheEntries, SeededNoise::new);
     }
 
     /** A pipeline whose noise comes from {@code noiseForSeed} (tests inject reference noise here). */
-    public Pipeline(DiffusionModel model, int previewEvery, LongFunction<NoiseSource> noiseForSeed) {
+    public Pipeline(DiffusionModel model, int previewEvery, int promptCacheEntries, LongFunction<NoiseSource> noiseForSeed) {
         this.model = model;
+        this.prompts = new PromptEncodings(model.textEncoder(), promptCacheEntries);
         this.preview = LatentPreview.forModel(model);
         this.noiseForSeed = noiseForSeed;
         this.previewEvery = Math.max(1, previewEvery);
@@ -64,6 +76,11 @@ public final class Pipeline {
 
     public DiffusionModel model() {
         return model;
+    }
+
+    /** The text-encoder cache (its hit and miss counts are worker metrics). */
+    public PromptEncodings prompts() {
+        return prompts;
     }
 
     /**
@@ -283,9 +300,9 @@ public final class Pipeline {
     /** Unconditional rows then conditional rows, each repeated per image; only conditional rows without guidance. */
     private TextEncoder.Encoded context(GenerationRequest request, int batch, Timings timings) {
         if (!request.guided()) {
-            return model.textEncoder().encode(List.of(request.prompt()), timings).repeatEach(batch);
+            return prompts.encode(List.of(request.prompt()), timings).repeatEach(batch);
         }
-        TextEncoder.Encoded both = model.textEncoder().encode(List.of(request.negativePrompt(), request.prompt()), timings);
+        TextEncoder.Encoded both = prompts.encode(List.of(request.negativePrompt(), request.prompt()), timings);
         int row = both.tokens() * both.hidden();
         float[] uncond = new float[row];
         float[] cond = new float[row];

@@ -49,7 +49,7 @@ class ParityTest {
         GenerationRequest request = GenerationRequest.textToImage(c.get("prompt").asText(), c.get("negative_prompt").asText(),
                 width, height, c.get("steps").asInt(), c.get("guidance_scale").asDouble(),
                 Scheduler.fromWire(c.get("scheduler").asText()).orElseThrow(), 0, 1);
-        BufferedImage image = new Pipeline(TinyShapes.model(), Integer.MAX_VALUE, seed -> injected)
+        BufferedImage image = new Pipeline(TinyShapes.model(), Integer.MAX_VALUE, 0, seed -> injected)
                 .generate(request, ProgressListener.NONE, () -> false).images().get(0);
 
         assertThat(injected.remaining()).as("every injected noise value was used").isZero();

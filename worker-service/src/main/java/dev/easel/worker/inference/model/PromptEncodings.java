@@ -1,0 +1,90 @@
+package dev.easel.worker.inference.model;
+
+import dev.easel.common.cache.PromptNormalizer;
+import dev.easel.worker.inference.Timings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The text encoder's output for recently used prompts, keyed by the normalised prompt (the result cache's
+ * notion of "the same prompt"), so that re-rolls of a prompt with new seeds, and the empty negative prompt of
+ * almost every job, skip the encoder. Least recently used entries leave first; safe for concurrent jobs.
+ */
+public final class PromptEncodings {
+
+    private final TextEncoder encoder;
+    private final int capacity;
+    private final Map<String, TextEncoder.Encoded> recent;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    /** @param capacity prompts kept; 0 turns the cache off */
+    public PromptEncodings(TextEncoder encoder, int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0");
+        }
+        this.encoder = encoder;
+        this.capacity = capacity;
+        this.recent = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, TextEncoder.Encoded> eldest) {
+                return size() > PromptEncodings.this.capacity;
+            }
+        };
+    }
+
+    /** The same as {@link TextEncoder#encode}, running the encoder only for prompts not seen recently. */
+    public TextEncoder.Encoded encode(List<String> prompts, Timings timings) {
+        if (capacity == 0) {
+            misses.addAndGet(prompts.size());
+            return encoder.encode(prompts, timings);
+        }
+        List<String> keys = prompts.stream().map(PromptNormalizer::normalize).toList();
+        TextEncoder.Encoded[] rows = new TextEncoder.Encoded[prompts.size()];
+        List<String> missing = new ArrayList<>();
+        List<String> missingKeys = new ArrayList<>();
+        synchronized (recent) {
+            for (int i = 0; i < prompts.size(); i++) {
+                rows[i] = recent.get(keys.get(i));
+                if (rows[i] == null && !missingKeys.contains(keys.get(i))) {
+                    missing.add(prompts.get(i));
+                    missingKeys.add(keys.get(i));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            TextEncoder.Encoded encoded = encoder.encode(missing, timings);
+            synchronized (recent) {
+                for (int m = 0; m < missing.size(); m++) {
+                    recent.put(missingKeys.get(m), encoded.row(m));
+                }
+                for (int i = 0; i < rows.length; i++) {
+                    if (rows[i] == null) {
+                        rows[i] = encoded.row(missingKeys.indexOf(keys.get(i)));
+                    }
+                }
+            }
+        }
+        long found = prompts.size() - missing.size();
+        hits.addAndGet(found);
+        misses.addAndGet(missing.size());
+        TextEncoder.Encoded result = rows[0];
+        for (int i = 1; i < rows.length; i++) {
+            result = result.concat(rows[i]);
+        }
+        return result;
+    }
+
+    /** Prompts answered from the cache since the start. */
+    public long hits() {
+        return hits.get();
+    }
+
+    /** Prompts the encoder had to run for since the start. */
+    public long misses() {
+        return misses.get();
+    }
+}

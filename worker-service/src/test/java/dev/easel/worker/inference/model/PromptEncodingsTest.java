@@ -1,0 +1,67 @@
+package dev.easel.worker.inference.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easel.worker.inference.TinyShapes;
+import dev.easel.worker.inference.Timings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PromptEncodingsTest {
+
+    private final TextEncoder encoder = TinyShapes.model().textEncoder();
+
+    @Test
+    void aPromptSeenBeforeSkipsTheEncoderAndGivesTheSameStates() {
+        PromptEncodings prompts = new PromptEncodings(encoder, 8);
+        Timings first = new Timings();
+        TextEncoder.Encoded cold = prompts.encode(List.of("", "a red circle"), first);
+        assertThat(first.sessionMs(Timings.Stage.ENCODING)).isPositive();
+
+        Timings second = new Timings();
+        TextEncoder.Encoded warm = prompts.encode(List.of("", "A  Red Circle."), second);
+        assertThat(second.sessionMs(Timings.Stage.ENCODING)).as("no encoder run").isZero();
+        assertThat(warm.states()).containsExactly(cold.states());
+        assertThat(warm.batch()).isEqualTo(2);
+        assertThat(prompts.hits()).isEqualTo(2);
+        assertThat(prompts.misses()).isEqualTo(2);
+
+        TextEncoder.Encoded direct = encoder.encode(List.of("", "a red circle"), new Timings());
+        assertThat(cold.states()).containsExactly(direct.states());
+    }
+
+    @Test
+    void onlyTheNewPromptsOfABatchAreEncodedAndTheOrderIsKept() {
+        PromptEncodings prompts = new PromptEncodings(encoder, 8);
+        prompts.encode(List.of("a blue square"), new Timings());
+        TextEncoder.Encoded mixed = prompts.encode(List.of("a green star", "a blue square", "a green star"), new Timings());
+        TextEncoder.Encoded direct = encoder.encode(List.of("a green star", "a blue square", "a green star"), new Timings());
+        assertThat(mixed.states()).containsExactly(direct.states());
+        assertThat(prompts.misses()).as("blue square once, green star once").isEqualTo(2);
+        assertThat(prompts.hits()).as("blue square from the cache, the second green star from the first").isEqualTo(2);
+    }
+
+    @Test
+    void theLeastRecentlyUsedPromptLeavesFirst() {
+        PromptEncodings prompts = new PromptEncodings(encoder, 2);
+        prompts.encode(List.of("a"), new Timings());
+        prompts.encode(List.of("b"), new Timings());
+        prompts.encode(List.of("a"), new Timings());
+        prompts.encode(List.of("c"), new Timings());
+        long misses = prompts.misses();
+        prompts.encode(List.of("a"), new Timings());
+        assertThat(prompts.misses()).as("a was used after b, so b left").isEqualTo(misses);
+        prompts.encode(List.of("b"), new Timings());
+        assertThat(prompts.misses()).isEqualTo(misses + 1);
+    }
+
+    @Test
+    void capacityZeroAlwaysEncodes() {
+        PromptEncodings prompts = new PromptEncodings(encoder, 0);
+        prompts.encode(List.of("a red circle"), new Timings());
+        Timings again = new Timings();
+        prompts.encode(List.of("a red circle"), again);
+        assertThat(again.sessionMs(Timings.Stage.ENCODING)).isPositive();
+        assertThat(prompts.hits()).isZero();
+    }
+}
