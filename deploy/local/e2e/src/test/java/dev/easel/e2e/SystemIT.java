@@ -231,6 +231,29 @@ class SystemIT {
     }
 
     @Test
+    void aRunningJobIsCanceledBetweenStepsAndReleasesItsWorker() throws Exception {
+        HttpResponse<String> submitted = post("""
+                {"prompt": "a pink star", "width": 256, "height": 256, "steps": 150, "seed": 31}""", null);
+        String id = JsonCodec.mapper().readTree(submitted.body()).path("id").asText();
+        JsonNode running = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(id), j -> j.path("progress").path("step").asInt() >= 1);
+        assertThat(running.path("status").asText()).isEqualTo("running");
+
+        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).isEqualTo(200);
+        JsonNode canceled = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(id), j -> isTerminal(j.path("status").asText()));
+        assertThat(canceled.path("status").asText()).isEqualTo("canceled");
+        assertThat(canceled.path("output").isMissingNode() || canceled.path("output").isNull()).isTrue();
+        assertThat(canceled.path("attempts").asInt()).isEqualTo(1);
+
+        // The worker is free again: the next job runs.
+        assertThat(submitAndWait("""
+                {"prompt": "a pink circle", "steps": 4, "seed": 32}""").path("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
     void identicalRequestsRunOnceAndLaterOnesAreServedFromTheCache() throws Exception {
         String body = """
                 {"prompt": "a small green triangle on a black background", "seed": 77, "steps": 12}""";
