@@ -45,6 +45,8 @@ final class JobSlot {
     private volatile boolean acquiring = true;
     private volatile boolean stopNow;
     private volatile Thread thread;
+    // Wall-clock time the slot last became free (only its consumer thread reads and writes it).
+    private long freeSinceMillis;
     private volatile KafkaShareConsumer<String, byte[]> consumer;
 
     JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
@@ -94,6 +96,7 @@ final class JobSlot {
 
     private void loop() {
         Running current = null;
+        freeSinceMillis = System.currentTimeMillis();
         try (KafkaShareConsumer<String, byte[]> c = consumer) {
             c.subscribe(List.of(topics.jobs()));
             while (acquiring || current != null) {
@@ -126,6 +129,9 @@ final class JobSlot {
     }
 
     private Running start(ConsumerRecord<String, byte[]> record) {
+        // Queued (record timestamp) and this slot free (since its last job settled) at the same time: wasted time.
+        long now = System.currentTimeMillis();
+        stats.idleSlotWait(Duration.ofMillis(Math.max(0, now - Math.max(freeSinceMillis, record.timestamp()))));
         int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
         Map<String, String> headers = new HashMap<>();
         for (Header h : record.headers()) {
@@ -165,6 +171,7 @@ final class JobSlot {
         if (current.reject) {
             c.acknowledge(record, AcknowledgeType.REJECT);
             c.commitSync(Duration.ofSeconds(10));
+            freeSinceMillis = System.currentTimeMillis();
             return null;
         }
         if (outcome == null) {
@@ -175,6 +182,7 @@ final class JobSlot {
         c.acknowledge(record, outcome.acknowledgement());
         c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
                 Log.warnf("job %s: %s of %s not committed: %s", current.jobId, outcome, partition, e.getMessage())));
+        freeSinceMillis = System.currentTimeMillis();
         return null;
     }
 
