@@ -180,6 +180,58 @@ class SystemIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 2)
+    void aJobOfAWorkerStoppedWithTooLittleGraceIsReleasedAndCompletedElsewhere() throws Exception {
+        Map<String, String> env = new HashMap<>(topics.env());
+        env.put("EASEL_WORKER_ID", "e2e-worker-short-grace");
+        env.put("EASEL_ENGINE_MODEL_DIR", LocalStack.repoRoot().resolve("models/tiny-shapes").toString());
+        env.put("EASEL_ENGINE_INTRA_OP_THREADS", "1");
+        env.put("EASEL_WORKER_RENEW_INTERVAL", "1s");
+        env.put("EASEL_WORKER_HEARTBEAT_INTERVAL", "1s");
+        env.put("EASEL_WORKER_SHUTDOWN_GRACE", "1s");
+        ServiceProcess shortGrace = start("worker-short-grace", "worker-service", env);
+        // Jobs until the short-grace worker holds one: each slot owns some of the topic's partitions, so which
+        // worker gets a job depends on where its key lands.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12 && !isBusy(shortGrace); i++) {
+            HttpResponse<String> submitted = post("""
+                    {"prompt": "a gray square", "width": 192, "height": 192, "steps": 100, "seed": %d}""".formatted(50 + i), null);
+            ids.add(JsonCodec.mapper().readTree(submitted.body()).path("id").asText());
+            Thread.sleep(1500);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> isBusy(shortGrace));
+        long stopping = System.nanoTime();
+        shortGrace.close();
+        assertThat(shortGrace.isAlive()).isFalse();
+        System.out.printf("short-grace worker stopped in %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
+
+        for (String id : ids) {
+            JsonNode job = await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> get(id), j -> isTerminal(j.path("status").asText()));
+            assertThat(job.path("status").asText()).isEqualTo("succeeded");
+            assertThat(job.path("output").path("images")).hasSize(1);
+        }
+        assertThat(ids.stream().map(id -> {
+            try {
+                return get(id).path("attempts").asInt();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).as("the released job ran again elsewhere").anyMatch(attempts -> attempts >= 2);
+    }
+
+    private static boolean isBusy(ServiceProcess worker) throws Exception {
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(worker.uri("/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode check : JsonCodec.mapper().readTree(ready.body()).path("checks")) {
+            if (check.path("name").asText().equals("job-slots") && check.path("data").path("busy").asInt() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE - 1)
     void aJobWhoseWorkerIsKilledFinishesOnTheOtherWorker() throws Exception {
         HttpResponse<String> submitted = post("""
@@ -219,12 +271,8 @@ class SystemIT {
 
     private ServiceProcess busyWorker() throws Exception {
         for (ServiceProcess w : workers) {
-            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(w.uri("/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            for (JsonNode check : JsonCodec.mapper().readTree(ready.body()).path("checks")) {
-                if (check.path("name").asText().equals("job-slots") && check.path("data").path("busy").asInt() > 0) {
-                    return w;
-                }
+            if (isBusy(w)) {
+                return w;
             }
         }
         return null;
