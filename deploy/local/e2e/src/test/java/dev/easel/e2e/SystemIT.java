@@ -190,21 +190,25 @@ class SystemIT {
         env.put("EASEL_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("EASEL_WORKER_SHUTDOWN_GRACE", "1s");
         ServiceProcess shortGrace = start("worker-short-grace", "worker-service", env);
-        // Jobs until the short-grace worker holds one: each slot owns some of the topic's partitions, so which
-        // worker gets a job depends on where its key lands.
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 12 && !isBusy(shortGrace); i++) {
-            HttpResponse<String> submitted = post("""
-                    {"prompt": "a gray square", "width": 192, "height": 192, "steps": 100, "seed": %d}""".formatted(50 + i), null);
-            ids.add(JsonCodec.mapper().readTree(submitted.body()).path("id").asText());
-            Thread.sleep(1500);
+        try {
+            // Jobs until the short-grace worker holds one: each slot owns some of the topic's partitions, so which
+            // worker gets a job depends on where its key lands.
+            for (int i = 0; i < 12 && !isBusy(shortGrace); i++) {
+                HttpResponse<String> submitted = post("""
+                        {"prompt": "a gray square", "width": 192, "height": 192, "steps": 100, "seed": %d}""".formatted(50 + i), null);
+                ids.add(JsonCodec.mapper().readTree(submitted.body()).path("id").asText());
+                Thread.sleep(1500);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> isBusy(shortGrace));
+            long stopping = System.nanoTime();
+            shortGrace.close();
+            assertThat(shortGrace.isAlive()).isFalse();
+            System.out.printf("short-grace worker stopped in %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
+        } finally {
+            // Never leave the extra worker running when an assertion above fails.
+            shortGrace.kill();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> isBusy(shortGrace));
-        long stopping = System.nanoTime();
-        shortGrace.close();
-        assertThat(shortGrace.isAlive()).isFalse();
-        System.out.printf("short-grace worker stopped in %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
-
         for (String id : ids) {
             JsonNode job = await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
                     .until(() -> get(id), j -> isTerminal(j.path("status").asText()));
