@@ -54,17 +54,8 @@ public record CacheKey(String hex) {
         return compute(Scope.ANY_SEED, spec, tenant, modelVersion, imageSha256, maskSha256);
     }
 
-    /**
-     * The key shared by requests that differ at most in their seed and prompt: the space in which results for
-     * prompts that mean the same thing may stand in for each other.
-     */
-    public static CacheKey similarityScope(JobSpec spec, String tenant, String modelVersion, String imageSha256,
-                                           String maskSha256) {
-        return compute(Scope.SIMILARITY, spec, tenant, modelVersion, imageSha256, maskSha256);
-    }
-
     private enum Scope {
-        EXACT, ANY_SEED, SIMILARITY
+        EXACT, ANY_SEED
     }
 
     private static CacheKey compute(Scope scope, JobSpec spec, String tenant, String modelVersion,
@@ -82,7 +73,7 @@ public record CacheKey(String hex) {
         canonical.field(spec.model());
         canonical.field(modelVersion);
         canonical.field(spec.kind().wireName());
-        canonical.field(scope == Scope.SIMILARITY ? null : PromptNormalizer.normalize(spec.prompt()));
+        canonical.field(PromptNormalizer.normalize(spec.prompt()));
         canonical.field(PromptNormalizer.normalize(spec.negativePrompt()));
         canonical.field(spec.width());
         canonical.field(spec.height());

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where the result cache lives in Redis, under one namespace so that deployments (or test runs) sharing a
- * Redis never see each other's entries. The gateway writes every key; workers read the similarity index.
+ * Redis never see each other's entries.
  */
 public record CacheLayout(String namespace) {
 
@@ -36,10 +36,5 @@ public record CacheLayout(String namespace) {
     /** The exact key of the latest result for a normalised prompt and parameters, any seed. */
     public String anySeed(CacheKey anySeed) {
         return namespace + ":cache-anyseed:" + anySeed.hex();
-    }
-
-    /** One locality-sensitive-hashing bucket of prompt embeddings within a similarity scope: a set of exact hashes. */
-    public String similarBucket(CacheKey scope, int table, int bucket) {
-        return namespace + ":cache-similar:" + scope.hex() + ":" + table + ":" + bucket;
     }
 }

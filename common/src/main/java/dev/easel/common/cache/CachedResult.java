@@ -6,13 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-/**
- * One cached result: the job that produced it, its stored images, and for similarity lookups the normalised
- * prompt and the text encoder's embedding of it ({@code null} when the worker reported none).
- */
+/** One cached result: the job that produced it and its stored images. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CachedResult(String jobId, List<ResultImage> images, Instant storedAt, String prompt,
-                           PromptEmbedding embedding) {
+public record CachedResult(String jobId, List<ResultImage> images, Instant storedAt) {
 
     public CachedResult {
         Objects.requireNonNull(jobId, "jobId");

@@ -191,25 +191,8 @@ class CacheKeyTest {
         assertThat(anySeed(TEXT)).isNotEqualTo(TEXT.key());
     }
 
-    @Test
-    void similarityScopeIgnoresTheSeedAndThePromptOnly() {
-        Input other = TEXT.with(b -> {
-            b.seed = 7;
-            b.prompt = "一个红色的圆";
-        });
-        assertThat(scope(other)).isEqualTo(scope(TEXT));
-        assertThat(scope(TEXT.with(b -> b.negativePrompt = "sharp"))).isNotEqualTo(scope(TEXT));
-        assertThat(scope(TEXT.with(b -> b.width = 128))).isNotEqualTo(scope(TEXT));
-        assertThat(scope(new Input(TEXT.spec(), "tenant-b", TEXT.modelVersion(), null, null))).isNotEqualTo(scope(TEXT));
-        assertThat(scope(TEXT)).isNotEqualTo(anySeed(TEXT)).isNotEqualTo(TEXT.key());
-    }
-
     private static CacheKey anySeed(Input in) {
         return CacheKey.anySeed(in.spec(), in.tenant(), in.modelVersion(), in.imageSha(), in.maskSha());
-    }
-
-    private static CacheKey scope(Input in) {
-        return CacheKey.similarityScope(in.spec(), in.tenant(), in.modelVersion(), in.imageSha(), in.maskSha());
     }
 
     @Test

@@ -1,17 +1,11 @@
 package dev.easel.gateway.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.cache.CacheKey;
-import dev.easel.common.cache.CacheOutcome;
 import dev.easel.common.cache.CachedResult;
-import dev.easel.common.cache.PromptNormalizer;
 import dev.easel.common.event.JobEvent;
-import dev.easel.common.json.JsonCodec;
 import dev.easel.gateway.job.JobEntity;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,11 +32,9 @@ public class CacheRecorder {
         }
         CacheKey exact = new CacheKey(job.cacheKey);
         try {
-            // A similar reuse holds another request's image: it must not answer for this job's own seed.
-            if (event instanceof JobEvent.Succeeded succeeded && !CacheOutcome.SIMILAR.wireName().equals(job.cacheOutcome)) {
-                cache.store(exact, new CacheKey(job.cacheAnySeedKey), new CacheKey(job.cacheScopeKey),
-                        new CachedResult(job.id.toString(), succeeded.images(), Instant.now(), normalisedPrompt(job),
-                                null));
+            if (event instanceof JobEvent.Succeeded succeeded) {
+                cache.store(exact, new CacheKey(job.cacheAnySeedKey),
+                        new CachedResult(job.id.toString(), succeeded.images(), Instant.now()));
             }
             if (promoted.isPresent()) {
                 UUID next = promoted.get().id;
@@ -54,15 +46,6 @@ public class CacheRecorder {
             }
         } catch (CacheUnavailableException e) {
             Log.warnf("job %s: cache not updated: %s", job.id, e.getMessage());
-        }
-    }
-
-    private static String normalisedPrompt(JobEntity job) {
-        try {
-            JsonNode spec = JsonCodec.mapper().readTree(job.spec);
-            return PromptNormalizer.normalize(spec.path("prompt").asText(""));
-        } catch (IOException e) {
-            throw new UncheckedIOException("job " + job.id + " has an unreadable spec", e);
         }
     }
 }

@@ -1,9 +1,21 @@
 package dev.easel.gateway.cache;
 
+import java.util.function.Supplier;
+
 /** Redis could not be reached or answered with an error: the request goes on without the cache. */
 public class CacheUnavailableException extends RuntimeException {
 
     public CacheUnavailableException(String operation, Throwable cause) {
         super("result cache unavailable (" + operation + "): " + cause.getMessage(), cause);
+    }
+
+    /** Runs one cache command; a failure is counted and rethrown as this exception. */
+    static <T> T around(String operation, CacheMetrics metrics, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RuntimeException e) {
+            metrics.failure();
+            throw new CacheUnavailableException(operation, e);
+        }
     }
 }

@@ -3,11 +3,8 @@ package dev.easel.gateway.cache;
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.validation.ValidatedRequest;
 
-/**
- * The three cache keys of one request: {@code exact} (everything, seed included), {@code anySeed} (all but the
- * seed) and {@code scope} (all but the seed and the prompt; where similar prompts may stand in for each other).
- */
-public record RequestKeys(CacheKey exact, CacheKey anySeed, CacheKey scope) {
+/** The two cache keys of one request: {@code exact} (everything, seed included) and {@code anySeed} (all but the seed). */
+public record RequestKeys(CacheKey exact, CacheKey anySeed) {
 
     public static RequestKeys of(ValidatedRequest request, String tenant) {
         var spec = request.spec();
@@ -15,7 +12,6 @@ public record RequestKeys(CacheKey exact, CacheKey anySeed, CacheKey scope) {
         String image = request.imageSha256();
         String mask = request.maskSha256();
         return new RequestKeys(CacheKey.exact(spec, tenant, version, image, mask),
-                CacheKey.anySeed(spec, tenant, version, image, mask),
-                CacheKey.similarityScope(spec, tenant, version, image, mask));
+                CacheKey.anySeed(spec, tenant, version, image, mask));
     }
 }

@@ -3,12 +3,10 @@ package dev.easel.gateway.cache;
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CacheLayout;
 import dev.easel.common.cache.CachedResult;
-import dev.easel.common.cache.PromptEmbedding;
 import dev.easel.common.json.JsonCodec;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
-import io.quarkus.redis.datasource.set.SetCommands;
 import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -20,8 +18,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Finished results in Redis under their exact request key, with an any-seed pointer and the prompt-embedding
- * buckets that similar-prompt reuse searches. Entries expire after {@code easel.cache.ttl}; beyond
+ * Finished results in Redis under their exact request key, with an any-seed pointer. Entries expire after {@code easel.cache.ttl}; beyond
  * {@code easel.cache.max-entries} the least recently used leave; an entry whose images are gone from storage is
  * dropped when it is found. Every method throws {@link CacheUnavailableException} when Redis fails.
  */
@@ -30,7 +27,6 @@ public class ResultCache {
 
     private final ValueCommands<String, String> values;
     private final SortedSetCommands<String, String> recency;
-    private final SetCommands<String, String> sets;
     private final KeyCommands<String> keys;
     private final CacheLayout layout;
     private final CacheConfig config;
@@ -40,7 +36,6 @@ public class ResultCache {
     ResultCache(RedisDataSource redis, CacheConfig config, ResultObjects objects, CacheMetrics metrics) {
         this.values = redis.value(String.class);
         this.recency = redis.sortedSet(String.class);
-        this.sets = redis.set(String.class);
         this.keys = redis.key();
         this.layout = new CacheLayout(config.namespace());
         this.config = config;
@@ -71,25 +66,13 @@ public class ResultCache {
         return exactHex == null ? Optional.empty() : find(new CacheKey(exactHex));
     }
 
-    /**
-     * Stores a result under its exact key, points its any-seed key at it and, when it has an embedding, adds it
-     * to the similarity buckets of its scope; then trims the cache to its entry limit.
-     */
-    public void store(CacheKey exact, CacheKey anySeed, CacheKey scope, CachedResult result) {
+    /** Stores a result under its exact key, points its any-seed key at it, and trims the cache to its entry limit. */
+    public void store(CacheKey exact, CacheKey anySeed, CachedResult result) {
         String json = new String(JsonCodec.encode(result), StandardCharsets.UTF_8);
         SetArgs ttl = new SetArgs().px(config.ttl());
         call("store", () -> {
             values.set(layout.entry(exact), json, ttl);
             values.set(layout.anySeed(anySeed), exact.hex(), ttl);
-            PromptEmbedding embedding = result.embedding();
-            if (embedding != null && scope != null) {
-                int[] buckets = embedding.buckets();
-                for (int table = 0; table < buckets.length; table++) {
-                    String bucket = layout.similarBucket(scope, table, buckets[table]);
-                    sets.sadd(bucket, exact.hex());
-                    keys.pexpire(bucket, config.ttl());
-                }
-            }
             recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex());
             return null;
         });
@@ -118,11 +101,6 @@ public class ResultCache {
     }
 
     private <T> T call(String operation, Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (RuntimeException e) {
-            metrics.failure();
-            throw new CacheUnavailableException(operation, e);
-        }
+        return CacheUnavailableException.around(operation, metrics, command);
     }
 }

@@ -62,11 +62,6 @@ public class SingleFlight {
     }
 
     private Response call(String operation, Supplier<Response> command) {
-        try {
-            return command.get();
-        } catch (RuntimeException e) {
-            metrics.failure();
-            throw new CacheUnavailableException(operation, e);
-        }
+        return CacheUnavailableException.around(operation, metrics, command);
     }
 }

@@ -46,9 +46,6 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "cache_any_seed_key")
     public String cacheAnySeedKey;
 
-    @Column(name = "cache_scope_key")
-    public String cacheScopeKey;
-
     /** The job whose result this one reuses (hit, similar) or waits for (coalesced). */
     @Column(name = "cache_source")
     public UUID cacheSource;

@@ -109,10 +109,7 @@ class ResultCacheIT {
     @Test
     void theSameSeedHitsAndAnyOtherSeedOrParameterMisses() {
         String prompt = "a blue square " + UUID.randomUUID();
-        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 5}").path("id");
-        worker.take(first);
-        succeed(first, 5);
-        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        String first = ranToSuccess("{\"prompt\": \"" + prompt + "\", \"seed\": 5}", 5);
         double hitsBefore = outcomeCount("hit");
 
         Response hit = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 5}");
@@ -148,10 +145,7 @@ class ResultCacheIT {
     @Test
     void bypassNoCacheAndNoStoreAreHonoured() {
         String prompt = "a green star " + UUID.randomUUID();
-        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 1}").path("id");
-        worker.take(first);
-        succeed(first, 1);
-        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        String first = ranToSuccess("{\"prompt\": \"" + prompt + "\", \"seed\": 1}", 1);
 
         Response bypass = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 1, \"cache\": \"bypass\"}");
         assertThat(bypass.<String>path("cache")).isEqualTo("bypass");
@@ -224,10 +218,7 @@ class ResultCacheIT {
     @Test
     void aResultWhoseImagesAreGoneIsDroppedInsteadOfServed() {
         String body = "{\"prompt\": \"a yellow square " + UUID.randomUUID() + "\", \"seed\": 4}";
-        String first = submit(body).path("id");
-        worker.take(first);
-        succeed(first, 4);
-        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        String first = ranToSuccess(body, 4);
         s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(first, 0)));
 
         Response again = submit(body);
@@ -239,10 +230,7 @@ class ResultCacheIT {
     @Test
     void similarReuseAnswersTheSamePromptWithAnySeed() {
         String prompt = "a purple star " + UUID.randomUUID();
-        String first = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 11}").path("id");
-        worker.take(first);
-        succeed(first, 11);
-        await().atMost(WAIT).until(() -> "succeeded".equals(get(first).path("status")));
+        String first = ranToSuccess("{\"prompt\": \"" + prompt + "\", \"seed\": 11}", 11);
 
         Response plain = submit("{\"prompt\": \"" + prompt + "\"}");
         assertThat(plain.<String>path("cache")).as("without opting in a seedless request never reuses").isEqualTo("miss");
@@ -254,6 +242,15 @@ class ResultCacheIT {
         assertThat(similar.<String>path("cache_source.job_id")).isEqualTo(first);
         assertThat(similar.<Float>path("cache_source.similarity")).isEqualTo(1.0f);
         assertThat(similar.<Integer>path("output.images[0].seed")).isEqualTo(11);
+    }
+
+    /** Submits a job that runs (a cache miss) and plays its worker to success; returns its id. */
+    private String ranToSuccess(String body, long seed) {
+        String id = submit(body).path("id");
+        worker.take(id);
+        succeed(id, seed);
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
+        return id;
     }
 
     /** Plays a worker that stores the image and thumbnail, then reports success. */
