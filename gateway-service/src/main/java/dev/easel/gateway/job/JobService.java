@@ -292,23 +292,14 @@ public class JobService {
         return insert(submission, job, () -> { });
     }
 
+    /** Stores the job and its {@code easel.jobs} record; {@code beforeCommit} runs last in the same transaction. */
     private JobEntity insert(Submission submission, JobEntity job, Runnable beforeCommit) {
         JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline);
-        try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                job.persist();
-                outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
-                        traceHeaders(submission.traceParent()));
-                beforeCommit.run();
-            });
-        } catch (RuntimeException e) {
-            Optional<JobEntity> winner = concurrentIdempotentWinner(submission, e);
-            if (winner.isPresent()) {
-                return winner.get();
-            }
-            throw e;
-        }
-        return job;
+        return persist(submission, job, () -> {
+            outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
+                    traceHeaders(submission.traceParent()));
+            beforeCommit.run();
+        });
     }
 
     /** A finished job answered from the cache: no queue record, no GPU time. */
@@ -316,12 +307,22 @@ public class JobService {
                                      List<ResultImage> images, Double similarity) {
         JobEntity job = newJob(submission);
         answer(job, outcome, source, images, similarity);
+        return persist(submission, job, () -> { });
+    }
+
+    /**
+     * Inserts the row and whatever {@code alongside} writes in one transaction; when a concurrent request with the
+     * same Idempotency-Key committed first, answers with that request's job instead.
+     */
+    private JobEntity persist(Submission submission, JobEntity job, Runnable alongside) {
         try {
-            QuarkusTransaction.requiringNew().run(job::persist);
+            QuarkusTransaction.requiringNew().run(() -> {
+                job.persist();
+                alongside.run();
+            });
         } catch (RuntimeException e) {
-            Optional<JobEntity> winner = concurrentIdempotentWinner(submission, e);
-            if (winner.isPresent()) {
-                return winner.get();
+            if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
+                return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e);
             }
             throw e;
         }
@@ -335,14 +336,6 @@ public class JobService {
         job.cacheSimilarity = similarity;
         JobStateMachine.resolveFromCache(job, new JobEvent.Succeeded(job.id.toString(), 1, 0, CACHE, job.createdAt,
                 images, new JobMetrics(0L, 0L, 0L, 0L)));
-    }
-
-    // A concurrent request with the same Idempotency-Key committed first: answer with its job.
-    private Optional<JobEntity> concurrentIdempotentWinner(Submission submission, RuntimeException e) {
-        if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
-            return Optional.of(replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e));
-        }
-        return Optional.empty();
     }
 
     private Optional<JobEntity> replay(String idempotencyKey, String requestHash) {
@@ -382,7 +375,6 @@ public class JobService {
         if (keys != null && submission.policy().store()) {
             job.cacheKey = keys.exact().hex();
             job.cacheAnySeedKey = keys.anySeed().hex();
-            job.cacheScopeKey = keys.scope().hex();
         }
         // Microseconds: what PostgreSQL stores, so the instant read back equals the one published.
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

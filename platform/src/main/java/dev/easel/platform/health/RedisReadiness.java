@@ -32,11 +32,7 @@ public class RedisReadiness implements HealthCheck {
             return response.status(up || !config.redisRequired()).withData("reply", reply)
                     .withData("state", up ? "ok" : "degraded").build();
         } catch (RuntimeException e) {
-            if (config.redisRequired()) {
-                return Probes.down(response, e);
-            }
-            return response.up().withData("state", "degraded")
-                    .withData("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
+            return config.redisRequired() ? Probes.down(response, e) : Probes.degraded(response, e);
         }
     }
 }

@@ -111,12 +111,16 @@ final class JobSlot {
                         c.acknowledge(record, AcknowledgeType.RELEASE);
                     }
                 }
+                Running before = current;
                 if (current != null && current.record != null) {
                     current = settleOrRenew(c, current);
                 } else if (current != null && current.lostForTooLong()) {
                     Log.warnf("job %s: the broker stopped returning the record; its lock has expired, leaving it to redelivery",
                             current.jobId);
                     current = null;
+                }
+                if (before != null && current == null) {
+                    freeSinceMillis = System.currentTimeMillis();
                 }
             }
         } catch (WakeupException e) {
@@ -171,7 +175,6 @@ final class JobSlot {
         if (current.reject) {
             c.acknowledge(record, AcknowledgeType.REJECT);
             c.commitSync(Duration.ofSeconds(10));
-            freeSinceMillis = System.currentTimeMillis();
             return null;
         }
         if (outcome == null) {
@@ -182,7 +185,6 @@ final class JobSlot {
         c.acknowledge(record, outcome.acknowledgement());
         c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
                 Log.warnf("job %s: %s of %s not committed: %s", current.jobId, outcome, partition, e.getMessage())));
-        freeSinceMillis = System.currentTimeMillis();
         return null;
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * The text encoder's output for recently used prompts, keyed by the normalised prompt (the result cache's
@@ -36,11 +37,15 @@ public final class PromptEncodings {
         };
     }
 
-    /** The same as {@link TextEncoder#encode}, running the encoder only for prompts not seen recently. */
-    public TextEncoder.Encoded encode(List<String> prompts, Timings timings) {
+    /**
+     * Each prompt's encoder output (a batch of one each, in order), running the encoder once for the prompts not
+     * seen recently.
+     */
+    public List<TextEncoder.Encoded> encode(List<String> prompts, Timings timings) {
         if (capacity == 0) {
             misses.addAndGet(prompts.size());
-            return encoder.encode(prompts, timings);
+            TextEncoder.Encoded encoded = encoder.encode(prompts, timings);
+            return IntStream.range(0, prompts.size()).mapToObj(encoded::row).toList();
         }
         List<String> keys = prompts.stream().map(PromptNormalizer::normalize).toList();
         TextEncoder.Encoded[] rows = new TextEncoder.Encoded[prompts.size()];
@@ -71,11 +76,7 @@ public final class PromptEncodings {
         long found = prompts.size() - missing.size();
         hits.addAndGet(found);
         misses.addAndGet(missing.size());
-        TextEncoder.Encoded result = rows[0];
-        for (int i = 1; i < rows.length; i++) {
-            result = result.concat(rows[i]);
-        }
-        return result;
+        return List.of(rows);
     }
 
     /** Prompts answered from the cache since the start. */

@@ -300,16 +300,10 @@ public final class Pipeline {
     /** Unconditional rows then conditional rows, each repeated per image; only conditional rows without guidance. */
     private TextEncoder.Encoded context(GenerationRequest request, int batch, Timings timings) {
         if (!request.guided()) {
-            return prompts.encode(List.of(request.prompt()), timings).repeatEach(batch);
+            return prompts.encode(List.of(request.prompt()), timings).getFirst().repeatEach(batch);
         }
-        TextEncoder.Encoded both = prompts.encode(List.of(request.negativePrompt(), request.prompt()), timings);
-        int row = both.tokens() * both.hidden();
-        float[] uncond = new float[row];
-        float[] cond = new float[row];
-        System.arraycopy(both.states(), 0, uncond, 0, row);
-        System.arraycopy(both.states(), row, cond, 0, row);
-        return new TextEncoder.Encoded(uncond, 1, both.tokens(), both.hidden()).repeatEach(batch)
-                .concat(new TextEncoder.Encoded(cond, 1, both.tokens(), both.hidden()).repeatEach(batch));
+        List<TextEncoder.Encoded> rows = prompts.encode(List.of(request.negativePrompt(), request.prompt()), timings);
+        return rows.get(0).repeatEach(batch).concat(rows.get(1).repeatEach(batch));
     }
 
     /**
