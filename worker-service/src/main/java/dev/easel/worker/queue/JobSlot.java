@@ -28,9 +28,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * One job slot: its own share consumer that acquires at most one {@code easel.jobs} record at a time
- * ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}), so a worker never holds more records
- * than it has free slots. The poll thread keeps the group membership alive and renews the running job's
- * acquisition lock every {@code renew-interval}; the job itself runs on its own thread.
+ * ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}), and fetches only while it is free, so
+ * a worker never holds more records than it has free slots. While a job runs on its own thread, the slot's
+ * thread renews the acquisition lock every {@code renew-interval}.
  */
 final class JobSlot {
 
@@ -100,25 +100,8 @@ final class JobSlot {
         try (KafkaShareConsumer<String, byte[]> c = consumer) {
             c.subscribe(List.of(topics.jobs()));
             while (acquiring || current != null) {
-                for (ConsumerRecord<String, byte[]> record : c.poll(current == null ? Duration.ofSeconds(1) : Duration.ofMillis(50))) {
-                    if (current != null && current.isFor(record)) {
-                        current.record = record;
-                    } else if (current == null && acquiring) {
-                        current = start(record);
-                    } else {
-                        // Not expected with record_limit and one record per poll; never hold a record we cannot run.
-                        Log.warnf("job %s: slot %d is busy; released", record.key(), index);
-                        c.acknowledge(record, AcknowledgeType.RELEASE);
-                    }
-                }
                 Running before = current;
-                if (current != null && current.record != null) {
-                    current = settleOrRenew(c, current);
-                } else if (current != null && current.lostForTooLong()) {
-                    Log.warnf("job %s: the broker stopped returning the record; its lock has expired, leaving it to redelivery",
-                            current.jobId);
-                    current = null;
-                }
+                current = current == null ? acquire(c) : settleOrRenew(c, current);
                 if (before != null && current == null) {
                     freeSinceMillis = System.currentTimeMillis();
                 }
@@ -130,6 +113,20 @@ final class JobSlot {
         } finally {
             stats.slotStopped();
         }
+    }
+
+    /** A free slot fetches: at most one record ({@code record_limit}, {@code max.poll.records=1}). */
+    private Running acquire(KafkaShareConsumer<String, byte[]> c) {
+        Running started = null;
+        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+            if (started == null && acquiring) {
+                started = start(record);
+            } else {
+                Log.infof("job %s: slot %d stopped taking jobs; released", record.key(), index);
+                c.acknowledge(record, AcknowledgeType.RELEASE);
+            }
+        }
+        return started;
     }
 
     private Running start(ConsumerRecord<String, byte[]> record) {
@@ -167,25 +164,58 @@ final class JobSlot {
         return running;
     }
 
-    /** Settles the record when its job is done (waiting up to the renew interval for that), else renews it. */
+    /**
+     * Settles the record when its job is done (waiting up to the renew interval for that), else renews its lock.
+     * A busy slot never fetches: a fetch would acquire queued jobs it cannot run, and every such acquisition
+     * counts as a delivery of a job that never ran. So the renewal goes out alone ({@code commitSync} sends a
+     * ShareAcknowledge, which fetches nothing), and the renewed record, which the client hands back to the
+     * application, is taken with {@code poll(0)}: answered from that record, not from the broker.
+     */
     private Running settleOrRenew(KafkaShareConsumer<String, byte[]> c, Running current) {
-        RunOutcome outcome = current.await(config.renewInterval());
+        RunOutcome outcome = current.reject ? null : current.await(config.renewInterval());
+        if (current.record == null && !takeBack(c, current, Duration.ofMillis(100))) {
+            if (current.lostForTooLong()) {
+                Log.warnf("job %s: the renewed record was not handed back; its lock has expired, leaving it to redelivery",
+                        current.jobId);
+                return null;
+            }
+            return current;
+        }
         ConsumerRecord<String, byte[]> record = current.record;
-        current.record = null;
         if (current.reject) {
             c.acknowledge(record, AcknowledgeType.REJECT);
-            c.commitSync(Duration.ofSeconds(10));
+            commit(c, current, "REJECT");
             return null;
         }
         if (outcome == null) {
             c.acknowledge(record, AcknowledgeType.RENEW);
+            current.record = null;
+            commit(c, current, "RENEW");
             current.renewedAt = System.nanoTime();
+            takeBack(c, current, Duration.ZERO);
             return current;
         }
         c.acknowledge(record, outcome.acknowledgement());
-        c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
-                Log.warnf("job %s: %s of %s not committed: %s", current.jobId, outcome, partition, e.getMessage())));
+        commit(c, current, outcome.name());
         return null;
+    }
+
+    /** Takes the renewed record back from the consumer; returns whether it is in hand again. */
+    private boolean takeBack(KafkaShareConsumer<String, byte[]> c, Running current, Duration timeout) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(timeout)) {
+            if (current.isFor(record)) {
+                current.record = record;
+            } else {
+                Log.warnf("job %s: slot %d is busy with job %s; released", record.key(), index, current.jobId);
+                c.acknowledge(record, AcknowledgeType.RELEASE);
+            }
+        }
+        return current.record != null;
+    }
+
+    private void commit(KafkaShareConsumer<String, byte[]> c, Running current, String acknowledgement) {
+        c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
+                Log.warnf("job %s: %s of %s not committed: %s", current.jobId, acknowledgement, partition, e.getMessage())));
     }
 
     /** The record a slot is working on and its run. */
@@ -224,7 +254,7 @@ final class JobSlot {
             }
         }
 
-        /** Renewed but not returned by the broker for longer than a lock lasts: the lock is gone. */
+        /** Done, renewed but not handed back for longer than a lock can last: the lock is gone. */
         boolean lostForTooLong() {
             return result.isDone() && System.nanoTime() - renewedAt > Duration.ofSeconds(60).toNanos();
         }

@@ -170,12 +170,7 @@ class JobRunIT {
 
     @Test
     void aJobLongerThanTheAcquisitionLockKeepsItByRenewing() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
-            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
-            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
-                    new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        setLock("2000");
         try {
             JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a yellow star", "", 192, 192, 120, 5.0,
                     Scheduler.EULER, 5, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
@@ -217,12 +212,47 @@ class JobRunIT {
             assertThat(stepEvents).as("step progress is throttled to 4 per second").isBetween(2L, runMs / 250 + 2);
             assertThat(seen).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
         } finally {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
-                ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
-                admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
-                        new ConfigEntry("share.record.lock.duration.ms", ""), AlterConfigOp.OpType.DELETE))))
-                        .all().get(30, TimeUnit.SECONDS);
-            }
+            setLock(null);
+        }
+    }
+
+    @Test
+    void aJobQueuedBehindARunningJobIsNotAcquiredUntilTheSlotIsFree() throws Exception {
+        // A 2 s lock renewed every 500 ms: a slot that fetched while busy would acquire (and bump the delivery count
+        // of) the queued job on every renewal round, and with this lock and delivery limit archive it unrun.
+        setLock("2000");
+        try {
+            JobRequested running = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a white circle", "", 192, 192, 120,
+                    5.0, Scheduler.EULER, 6, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
+            publish(running);
+            await().atMost(WAIT).until(() -> poll(running.jobId()).stream().anyMatch(e -> e instanceof JobEvent.Started));
+            JobRequested queued = job(spec(JobKind.TEXT_TO_IMAGE, "a small black square", 7, null, null), null);
+            publish(queued);
+
+            List<JobEvent> first = awaitTerminal(running.jobId());
+            List<JobEvent> second = awaitTerminal(queued.jobId());
+            assertThat(first.getLast()).isInstanceOf(JobEvent.Succeeded.class);
+            assertThat(((JobEvent.Succeeded) first.getLast()).metrics().runMs())
+                    .as("the running job must outlive several renewals for this test to mean anything").isGreaterThan(3000);
+            assertThat(second.getLast()).isInstanceOf(JobEvent.Succeeded.class);
+            // Nor is it delivered again afterwards (a record the slot had acquired unseen would come back once its
+            // 2 s lock lapsed): over three lock periods, still one run, at delivery 1.
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() ->
+                    poll(queued.jobId()).stream().filter(e -> e instanceof JobEvent.Started).count() == 1);
+            assertThat(poll(queued.jobId())).as("the queued job ran once, at its first delivery")
+                    .allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+        } finally {
+            setLock(null);
+        }
+    }
+
+    private void setLock(String millis) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
+            AlterConfigOp op = millis == null
+                    ? new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", ""), AlterConfigOp.OpType.DELETE)
+                    : new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", millis), AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(group, List.of(op))).all().get(30, TimeUnit.SECONDS);
         }
     }
 

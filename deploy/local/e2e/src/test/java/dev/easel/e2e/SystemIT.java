@@ -192,8 +192,7 @@ class SystemIT {
         ServiceProcess shortGrace = start("worker-short-grace", "worker-service", env);
         List<String> ids = new ArrayList<>();
         try {
-            // Jobs until the short-grace worker holds one: each slot owns some of the topic's partitions, so which
-            // worker gets a job depends on where its key lands.
+            // Jobs until the short-grace worker holds one: whichever free slot polls first takes the next job.
             for (int i = 0; i < 12 && !isBusy(shortGrace); i++) {
                 HttpResponse<String> submitted = post("""
                         {"prompt": "a gray square", "width": 192, "height": 192, "steps": 100, "seed": %d}""".formatted(50 + i), null);
@@ -358,6 +357,28 @@ class SystemIT {
 
     private static double delta(Map<String, Double> after, Map<String, Double> before, String key) {
         return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+    }
+
+    @Test
+    void jobsQueuedWhileOneWorkerIsBusyRunOnTheIdleOneAtOnce() throws Exception {
+        HttpResponse<String> submitted = post("""
+                {"prompt": "a cyan square", "width": 256, "height": 256, "steps": 150, "seed": 41}""", null);
+        String longId = JsonCodec.mapper().readTree(submitted.body()).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(this::busyWorker, w -> w != null);
+        // Every job queued now must go to the idle worker: none may wait behind the busy one (as it would if the
+        // busy worker owned the partition its key landed in) nor be acquired and bounced by it.
+        for (int i = 0; i < 4; i++) {
+            JsonNode quick = submitAndWait("""
+                    {"prompt": "a cyan circle", "steps": 4, "seed": %d}""".formatted(42 + i));
+            assertThat(quick.path("status").asText()).isEqualTo("succeeded");
+            assertThat(quick.path("attempts").asInt()).isEqualTo(1);
+        }
+        assertThat(get(longId).path("status").asText()).as("all four ran while the long job was still running")
+                .isEqualTo("running");
+        JsonNode done = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> get(longId), j -> isTerminal(j.path("status").asText()));
+        assertThat(done.path("status").asText()).isEqualTo("succeeded");
+        assertThat(done.path("attempts").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -23,7 +23,7 @@ public record TestTopics(String jobs, String jobEvents, String deadLetters, Stri
         TestTopics topics = new TestTopics("easel.jobs." + suffix, "easel.job-events." + suffix,
                 "easel.jobs.dlq." + suffix, "easel-workers-" + suffix, "easel-gateway-" + suffix, "easel-" + suffix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topics.jobs, 6, (short) 1), new NewTopic(topics.jobEvents, 6, (short) 1),
+            admin.createTopics(List.of(new NewTopic(topics.jobs, 1, (short) 1), new NewTopic(topics.jobEvents, 6, (short) 1),
                     new NewTopic(topics.deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
             // A share group starts at the log end by default; jobs published before a worker joins must count.
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup);
