@@ -1,0 +1,137 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end measurements of a running gateway with its workers (run by deploy/local/easel bench-system).
+ *
+ * <pre>java SystemBench.java BASE_URL idle JOBS WIDTH HEIGHT STEPS ENGINE_P50_MS
+ *     # one job at a time on an idle system: submit -> Started latency, and the pipeline overhead of run_ms
+ *     # over the engine's own time (ENGINE_P50_MS, measured standalone by the caller) and over inference_ms
+ * java SystemBench.java BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL
+ *     # JOBS submitted at once: jobs per second from the first submit to the last completion</pre>
+ *
+ * Every job has its own seed and bypasses the result cache, so each one runs the engine.
+ */
+public class SystemBench {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String PROMPT = "a large red circle in the center on a white background";
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        int jobs = Integer.parseInt(args[2]);
+        int width = Integer.parseInt(args[3]);
+        int height = Integer.parseInt(args[4]);
+        int steps = Integer.parseInt(args[5]);
+        if (args[1].equals("idle")) {
+            idle(base, jobs, width, height, steps, Double.parseDouble(args[6]));
+        } else {
+            throughput(base, jobs, width, height, steps, args[6]);
+        }
+    }
+
+    private static void idle(String base, int jobs, int width, int height, int steps, double engineP50) throws Exception {
+        List<Double> toStarted = new ArrayList<>();
+        List<Double> runMs = new ArrayList<>();
+        List<Double> inferenceMs = new ArrayList<>();
+        List<Double> overInJob = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            Thread.sleep(300); // idle: the previous job's events and uploads are over
+            String job = awaitDone(base, submit(base, width, height, steps, 7000 + i));
+            toStarted.add((double) Duration.between(instant(job, "created_at"), instant(job, "started_at")).toNanos() / 1e6);
+            double run = number(job, "run_ms");
+            double inference = number(job, "inference_ms");
+            runMs.add(run);
+            inferenceMs.add(inference);
+            overInJob.add((run - inference) / inference);
+        }
+        System.out.printf("idle system, %d jobs one at a time (%dx%d, %d steps):%n", jobs, width, height, steps);
+        System.out.printf("  submit -> Started ms  p50 %7.1f  p90 %7.1f  max %7.1f  (goal p50 <= 20)%n",
+                pct(toStarted, 50), pct(toStarted, 90), pct(toStarted, 100));
+        System.out.printf("  run_ms p50 %.0f, inference_ms p50 %.0f, standalone engine p50 %.0f%n",
+                pct(runMs, 50), pct(inferenceMs, 50), engineP50);
+        System.out.printf("  pipeline overhead (run_ms - engine) / engine  p50 %.3f  (goal <= 0.05)%n",
+                (pct(runMs, 50) - engineP50) / engineP50);
+        System.out.printf("  in-job overhead (run_ms - inference_ms) / inference_ms  p50 %.3f%n", pct(overInJob, 50));
+    }
+
+    private static void throughput(String base, int jobs, int width, int height, int steps, String label) throws Exception {
+        Instant first = Instant.now();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            ids.add(submit(base, width, height, steps, 9000 + i));
+        }
+        Instant last = first;
+        for (String id : ids) {
+            Instant completed = instant(awaitDone(base, id), "completed_at");
+            last = completed.isAfter(last) ? completed : last;
+        }
+        double seconds = Duration.between(first, last).toNanos() / 1e9;
+        System.out.printf("%s: %d jobs (%dx%d, %d steps) in %.1f s = %.2f jobs/s%n", label, jobs, width, height, steps,
+                seconds, jobs / seconds);
+    }
+
+    private static String submit(String base, int width, int height, int steps, int seed) throws Exception {
+        String body = """
+                {"prompt": "%s", "width": %d, "height": %d, "steps": %d, "seed": %d, "cache": "bypass"}"""
+                .formatted(PROMPT, width, height, steps, seed);
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 202) {
+            throw new IllegalStateException("submit answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return text(answer.body(), "id");
+    }
+
+    private static String awaitDone(String base, String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String job = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String status = text(job, "status");
+            if (status.equals("succeeded")) {
+                return job;
+            }
+            if (List.of("failed", "canceled", "expired").contains(status)) {
+                throw new IllegalStateException("job " + id + " ended " + status + ": " + job);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("job " + id + " did not finish within 10 minutes");
+    }
+
+    private static String text(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static Instant instant(String json, String field) {
+        return Instant.parse(text(json, field));
+    }
+
+    private static double number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*([0-9.]+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in " + json);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double pct(List<Double> values, int percentile) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}
