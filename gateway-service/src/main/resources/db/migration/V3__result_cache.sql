@@ -4,6 +4,7 @@
 ALTER TABLE jobs
     ADD COLUMN cache_key          text,
     ADD COLUMN cache_any_seed_key text,
+    ADD COLUMN cache_scope_key    text,
     ADD COLUMN cache_source       uuid,
     ADD COLUMN cache_similarity   double precision;
 

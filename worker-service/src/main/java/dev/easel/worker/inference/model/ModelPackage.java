@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -29,7 +30,7 @@ import java.util.Set;
  */
 public record ModelPackage(Path root, ModelLimits limits, int latentChannels, int vaeScaleFactor,
                            double vaeScalingFactor, int maxTokens, SchedulerConfig schedulerConfig,
-                           Optional<float[]> latentRgbFactors) {
+                           Optional<float[]> latentRgbFactors, OptionalDouble similarThreshold) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -133,7 +134,17 @@ public record ModelPackage(Path root, ModelLimits limits, int latentChannels, in
                 easel.path("latent_channels").asInt(vae.path("latent_channels").asInt(4)), vaeScale,
                 easel.path("vae_scaling_factor").asDouble(vae.path("scaling_factor").asDouble(0.18215)),
                 easel.path("max_token_length").asInt(tokenizerConfig.path("model_max_length").asInt(77)),
-                schedulerConfig, rgb);
+                schedulerConfig, rgb, similarThreshold(easel.path("prompt_embedding")));
+    }
+
+    /**
+     * The cosine above which two prompts' embeddings count as the same meaning, from the {@code prompt_embedding}
+     * block that models/training/train_prompt_embedding.py writes; absent for a model with no calibrated embedding
+     * (a stock SD export), which then reuses results only for prompts whose normalised text is equal.
+     */
+    private static OptionalDouble similarThreshold(JsonNode embedding) {
+        JsonNode threshold = embedding.path("similar_threshold");
+        return threshold.isNumber() ? OptionalDouble.of(threshold.asDouble()) : OptionalDouble.empty();
     }
 
     private static Scheduler scheduler(String name) {

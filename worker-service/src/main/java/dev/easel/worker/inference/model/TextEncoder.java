@@ -1,21 +1,57 @@
 package dev.easel.worker.inference.model;
 
+import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.Timings;
 import java.util.List;
 import java.util.Map;
 
-/** Runs {@code text_encoder/model.onnx} ({@code input_ids} → {@code last_hidden_state}) over a batch of prompts. */
+/**
+ * Runs {@code text_encoder/model.onnx} ({@code input_ids} → {@code last_hidden_state}) over a batch of prompts,
+ * and gives a prompt's pooled embedding ({@code pooler_output}) where the export has one.
+ */
 public final class TextEncoder implements AutoCloseable {
+
+    private static final String POOLED = "pooler_output";
 
     private final OnnxComponent component;
     private final PromptTokenizer tokenizer;
     private final String output;
+    private final boolean pooled;
 
     TextEncoder(OnnxComponent component, PromptTokenizer tokenizer) {
         this.component = component;
         this.tokenizer = tokenizer;
         component.input("input_ids");
         this.output = component.output("last_hidden_state");
+        this.pooled = component.session().getOutputNames().contains(POOLED);
+    }
+
+    /** Whether the export has a pooled prompt embedding ({@code pooler_output}; Optimum's CLIP exports do). */
+    public boolean hasEmbedding() {
+        return pooled;
+    }
+
+    /**
+     * The prompt's pooled embedding, scaled to unit length so that the dot product of two is their cosine. For
+     * tiny-shapes it is a head trained to place prompts of the same meaning together
+     * ({@code models/training/train_prompt_embedding.py}); for a CLIP export, CLIP's pooled state.
+     */
+    public float[] embed(String prompt, Timings timings) {
+        if (!pooled) {
+            throw new EngineException("model_invalid", "the text encoder has no '" + POOLED + "' output", false, null);
+        }
+        int tokens = tokenizer.maxLength();
+        float[] v = component.run(Map.of("input_ids", component.integers("input_ids", tokenizer.encode(prompt), 1, tokens)),
+                POOLED, timings, Timings.Stage.ENCODING);
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+        }
+        return v;
     }
 
     /** Hidden states of each prompt, concatenated: {@code [prompts, tokens, hidden]} flattened. */
