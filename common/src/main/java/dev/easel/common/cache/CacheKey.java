@@ -54,8 +54,17 @@ public record CacheKey(String hex) {
         return compute(Scope.ANY_SEED, spec, tenant, modelVersion, imageSha256, maskSha256);
     }
 
+    /**
+     * The key shared by requests that differ at most in their prompt and seed: the scope inside which similar-prompt
+     * reuse compares prompt embeddings (same tenant, model version, size, steps, guidance, negative prompt...).
+     */
+    public static CacheKey similarScope(JobSpec spec, String tenant, String modelVersion, String imageSha256,
+                                        String maskSha256) {
+        return compute(Scope.SIMILAR, spec, tenant, modelVersion, imageSha256, maskSha256);
+    }
+
     private enum Scope {
-        EXACT, ANY_SEED
+        EXACT, ANY_SEED, SIMILAR
     }
 
     private static CacheKey compute(Scope scope, JobSpec spec, String tenant, String modelVersion,
@@ -73,7 +82,7 @@ public record CacheKey(String hex) {
         canonical.field(spec.model());
         canonical.field(modelVersion);
         canonical.field(spec.kind().wireName());
-        canonical.field(PromptNormalizer.normalize(spec.prompt()));
+        canonical.field(scope == Scope.SIMILAR ? null : PromptNormalizer.normalize(spec.prompt()));
         canonical.field(PromptNormalizer.normalize(spec.negativePrompt()));
         canonical.field(spec.width());
         canonical.field(spec.height());

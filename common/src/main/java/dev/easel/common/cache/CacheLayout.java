@@ -33,6 +33,14 @@ public record CacheLayout(String namespace) {
         return namespace + ":cache-recency";
     }
 
+    /**
+     * The prefix of the similar-prompt index of one scope ({@link CacheKey#similarScope}): the results stored in it
+     * with their prompt embeddings, and the LSH buckets that find candidates without reading them all.
+     */
+    public String similar(CacheKey scope) {
+        return namespace + ":similar:" + scope.hex();
+    }
+
     /** The exact key of the latest result for a normalised prompt and parameters, any seed. */
     public String anySeed(CacheKey anySeed) {
         return namespace + ":cache-anyseed:" + anySeed.hex();

@@ -73,12 +73,21 @@ public sealed interface JobEvent {
         }
     }
 
-    /** The images are stored; {@code metrics} may be null when the worker measured nothing. */
+    /**
+     * The images are stored; {@code metrics} may be null when the worker measured nothing; {@code reused} names the
+     * job whose images these are when the worker answered with a similar prompt's result instead of generating.
+     */
     record Succeeded(String jobId, int attempt, long seq, String workerId, Instant at,
-                     List<ResultImage> images, JobMetrics metrics) implements JobEvent {
+                     List<ResultImage> images, JobMetrics metrics, ReusedResult reused) implements JobEvent {
         public Succeeded {
             requireCommon(jobId, attempt, seq, workerId, at);
             images = List.copyOf(images);
+        }
+
+        /** Images this attempt generated. */
+        public Succeeded(String jobId, int attempt, long seq, String workerId, Instant at, List<ResultImage> images,
+                         JobMetrics metrics) {
+            this(jobId, attempt, seq, workerId, at, images, metrics, null);
         }
     }
 

@@ -8,10 +8,12 @@ import java.util.Objects;
 
 /**
  * The {@code easel.jobs} message value: a job for a worker to run. {@code startDeadline} is null when the job
- * has no start deadline; trace context travels in record headers.
+ * has no start deadline; {@code similar} is null when the result is not to be stored for similar-prompt reuse;
+ * trace context travels in record headers.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline) {
+public record JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline,
+                           SimilarReuse similar) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -22,6 +24,11 @@ public record JobRequested(String jobId, int attempt, JobSpec spec, Instant subm
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt counts from 1");
         }
+    }
+
+    /** A job whose result is not stored for similar-prompt reuse. */
+    public JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline) {
+        this(jobId, attempt, spec, submittedAt, startDeadline, null);
     }
 
     @JsonProperty(value = "schema_version", access = JsonProperty.Access.READ_ONLY)

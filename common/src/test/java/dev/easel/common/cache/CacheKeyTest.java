@@ -196,6 +196,20 @@ class CacheKeyTest {
     }
 
     @Test
+    void similarScopeIgnoresThePromptAndTheSeedButNothingElse() {
+        assertThat(similar(TEXT.with(b -> b.prompt = "a blue square"))).isEqualTo(similar(TEXT));
+        assertThat(similar(TEXT.with(b -> b.seed = 43))).isEqualTo(similar(TEXT));
+        assertThat(similar(TEXT.with(b -> b.steps = 21))).isNotEqualTo(similar(TEXT));
+        assertThat(similar(TEXT.with(b -> b.negativePrompt = "dark"))).isNotEqualTo(similar(TEXT));
+        assertThat(similar(new Input(TEXT.spec(), "acme", TEXT.modelVersion(), null, null))).isNotEqualTo(similar(TEXT));
+        assertThat(similar(TEXT)).isNotEqualTo(anySeed(TEXT)).isNotEqualTo(TEXT.key());
+    }
+
+    private static CacheKey similar(Input in) {
+        return CacheKey.similarScope(in.spec(), in.tenant(), in.modelVersion(), in.imageSha(), in.maskSha());
+    }
+
+    @Test
     void needsTheHashOfEveryInputImage() {
         assertThatThrownBy(() -> CacheKey.exact(INPAINT.spec(), null, "1", IMAGE_SHA, null))
                 .isInstanceOf(IllegalArgumentException.class);

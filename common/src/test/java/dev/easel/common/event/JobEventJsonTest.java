@@ -38,6 +38,9 @@ class JobEventJsonTest {
                         List.of(new ResultImage(0, "outputs/job-1/0.png", "outputs/job-1/0.thumb.jpg", 64, 64, 42, "image/png")),
                         new JobMetrics(3L, 410L, 380L, 12L)),
                 new JobEvent.Succeeded("job-1", 1, 3, "worker-b", AT, List.of(), new JobMetrics(null, 5L, null, null)),
+                new JobEvent.Succeeded("job-2", 1, 1, "worker-b", AT,
+                        List.of(new ResultImage(0, "outputs/job-1/0.png", "outputs/job-1/0.thumb.jpg", 64, 64, 42, "image/png")),
+                        new JobMetrics(3L, 9L, 0L, 0L), new ReusedResult("job-1", 0.9731)),
                 new JobEvent.Failed("job-1", 3, 4, "worker-c", AT, new JobError("model_error", "ONNX Runtime failed", true)),
                 new JobEvent.Canceled("job-1", 1, 5, "worker-a", AT),
                 new JobEvent.Expired("job-1", 1, 0, "worker-a", AT));
@@ -117,7 +120,7 @@ class JobEventJsonTest {
     @Test
     void eachEventNamesTheStatusItLeads() {
         assertThat(events().map(JobEvent::status)).containsExactly(JobStatus.RUNNING, JobStatus.RUNNING,
-                JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED,
+                JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.SUCCEEDED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED,
                 JobStatus.EXPIRED);
     }
 
@@ -155,6 +158,21 @@ class JobEventJsonTest {
                 + "\"guidance_scale\":5.0,\"scheduler\":\"euler_ancestral\",\"seed\":7,\"num_images\":1,"
                 + "\"image\":\"upload:img-1\",\"outpaint\":{\"left\":32,\"right\":0,\"top\":0,\"bottom\":0},"
                 + "\"cache\":\"use\",\"metadata\":{}}");
+    }
+
+    @Test
+    void carriesWhereToStoreAndLookUpSimilarPrompts() {
+        var spec = new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a red circle", "", 64, 64, 12, 5.0, Scheduler.EULER,
+                5L, 1, null, null, null, null, null, null, null, null, CacheMode.SIMILAR, null);
+        var requested = new JobRequested("job-1", 1, spec, AT, null,
+                new SimilarReuse("easel:similar:" + "ab".repeat(32), java.time.Duration.ofDays(7), 500, true));
+
+        byte[] json = JsonCodec.encode(requested);
+
+        assertThat(JsonCodec.decode(json, JobRequested.class)).isEqualTo(requested);
+        assertThat(tree(json).at("/similar/max_entries").intValue()).isEqualTo(500);
+        assertThat(tree(json).at("/similar/lookup").booleanValue()).isTrue();
+        assertThat(tree(JsonCodec.encode(new JobRequested("job-1", 1, spec, AT, null))).has("similar")).isFalse();
     }
 
     @Test
