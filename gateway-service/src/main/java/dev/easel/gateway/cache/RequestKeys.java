@@ -3,8 +3,11 @@ package dev.easel.gateway.cache;
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.validation.ValidatedRequest;
 
-/** The two cache keys of one request: {@code exact} (everything, seed included) and {@code anySeed} (all but the seed). */
-public record RequestKeys(CacheKey exact, CacheKey anySeed) {
+/**
+ * The cache keys of one request: {@code exact} (everything, seed included), {@code anySeed} (all but the seed) and
+ * {@code similarScope} (all but the prompt and the seed: where similar prompts are compared).
+ */
+public record RequestKeys(CacheKey exact, CacheKey anySeed, CacheKey similarScope) {
 
     public static RequestKeys of(ValidatedRequest request, String tenant) {
         var spec = request.spec();
@@ -12,6 +15,6 @@ public record RequestKeys(CacheKey exact, CacheKey anySeed) {
         String image = request.imageSha256();
         String mask = request.maskSha256();
         return new RequestKeys(CacheKey.exact(spec, tenant, version, image, mask),
-                CacheKey.anySeed(spec, tenant, version, image, mask));
+                CacheKey.anySeed(spec, tenant, version, image, mask), CacheKey.similarScope(spec, tenant, version, image, mask));
     }
 }

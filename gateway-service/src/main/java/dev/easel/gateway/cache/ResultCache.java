@@ -2,6 +2,7 @@ package dev.easel.gateway.cache;
 
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CacheLayout;
+import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.cache.CachedResult;
 import dev.easel.common.json.JsonCodec;
 import io.quarkus.logging.Log;
@@ -41,6 +42,14 @@ public class ResultCache {
         this.config = config;
         this.objects = objects;
         this.metrics = metrics;
+    }
+
+    /**
+     * Where a worker stores this job's result for similar-prompt reuse, and whether it should first look there
+     * for a result to reuse; the worker does both, since only it can compute the prompt's embedding.
+     */
+    public SimilarReuse similarIndex(CacheKey scope, boolean lookup) {
+        return new SimilarReuse(layout.similar(scope), config.ttl(), config.maxEntries(), lookup);
     }
 
     /** The result stored for this exact request, if any and if its images still exist. */

@@ -11,6 +11,7 @@ import dev.easel.common.cache.CachedResult;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobSpec;
@@ -294,7 +295,11 @@ public class JobService {
 
     /** Stores the job and its {@code easel.jobs} record; {@code beforeCommit} runs last in the same transaction. */
     private JobEntity insert(Submission submission, JobEntity job, Runnable beforeCommit) {
-        JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline);
+        RequestKeys keys = submission.keys();
+        SimilarReuse similar = keys != null && submission.policy().store()
+                ? resultCache.similarIndex(keys.similarScope(), submission.policy().similar()) : null;
+        JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline,
+                similar);
         return persist(submission, job, () -> {
             outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
                     traceHeaders(submission.traceParent()));

@@ -1,5 +1,6 @@
 package dev.easel.gateway.job;
 
+import dev.easel.common.cache.CacheOutcome;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.job.IllegalJobStateChangeException;
 import dev.easel.common.job.JobStatus;
@@ -7,6 +8,7 @@ import dev.easel.common.job.JobTransitions;
 import dev.easel.common.json.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Applies job events to a job row: monotonic in {@code (attempt, seq)}, idempotent, and limited to the
@@ -86,6 +88,12 @@ public final class JobStateMachine {
                         : new String(JsonCodec.encode(succeeded.metrics()), StandardCharsets.UTF_8);
                 job.error = null;
                 job.completedAt = event.at();
+                if (succeeded.reused() != null) {
+                    // The worker answered with a similar prompt's result instead of generating.
+                    job.cacheOutcome = CacheOutcome.SIMILAR.wireName();
+                    job.cacheSource = UUID.fromString(succeeded.reused().jobId());
+                    job.cacheSimilarity = succeeded.reused().similarity();
+                }
             }
             case JobEvent.Failed failed -> {
                 job.error = new String(JsonCodec.encode(failed.error()), StandardCharsets.UTF_8);

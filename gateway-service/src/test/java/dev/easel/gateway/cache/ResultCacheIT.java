@@ -9,6 +9,7 @@ import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
+import dev.easel.common.event.ReusedResult;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.job.ContractWorker;
 import dev.easel.platform.storage.StorageConfig;
@@ -50,6 +51,9 @@ class ResultCacheIT {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    CacheConfig cacheConfig;
 
     private ContractWorker worker;
 
@@ -242,6 +246,41 @@ class ResultCacheIT {
         assertThat(similar.<String>path("cache_source.job_id")).isEqualTo(first);
         assertThat(similar.<Float>path("cache_source.similarity")).isEqualTo(1.0f);
         assertThat(similar.<Integer>path("output.images[0].seed")).isEqualTo(11);
+    }
+
+    @Test
+    void theWorkerIsToldWhereSimilarPromptsLiveAndItsReuseShowsInTheJob() {
+        String tag = UUID.randomUUID().toString();
+        String first = submit("{\"prompt\": \"a large red circle " + tag + "\", \"seed\": 5}").path("id");
+        JobRequested stored = worker.take(first);
+        assertThat(stored.similar()).as("a storable result goes into the similar-prompt index").isNotNull();
+        assertThat(stored.similar().lookup()).as("a pinned seed asks for exactly that image").isFalse();
+        succeed(first, 5);
+
+        Response asked = submit("{\"prompt\": \"红色的大圆形 " + tag + "\", \"cache\": \"similar\"}");
+        assertThat(asked.<String>path("cache")).as("no equal text: the worker compares embeddings").isEqualTo("miss");
+        String id = asked.path("id");
+        JobRequested lookup = worker.take(id);
+        assertThat(lookup.similar().lookup()).isTrue();
+        assertThat(lookup.similar().index()).as("same parameters, other prompt: the same index")
+                .isEqualTo(stored.similar().index());
+        assertThat(lookup.similar().ttl()).isEqualTo(cacheConfig.ttl());
+
+        // Play the worker that found the first job's result close enough and answered with it.
+        worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
+        worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
+                new ResultImage(0, StorageKeys.output(first, 0), StorageKeys.thumbnail(first, 0), 64, 64, 5, "image/png")),
+                new JobMetrics(2L, 4L, 0L, 0L), new ReusedResult(first, 0.962)));
+        await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
+        Response done = get(id);
+        assertThat(done.<String>path("cache")).isEqualTo("similar");
+        assertThat(done.<String>path("cache_source.job_id")).isEqualTo(first);
+        assertThat(done.<Float>path("cache_source.similarity")).isEqualTo(0.962f);
+        assertThat(pathOf(done.path("output.images[0].url"))).endsWith(StorageKeys.output(first, 0));
+
+        String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
+                .body("{\"prompt\": \"a small red circle " + tag + "\", \"seed\": 6}").post("/v1/jobs").path("id");
+        assertThat(worker.take(unstored).similar()).as("no-store keeps it out of every index").isNull();
     }
 
     /** Submits a job that runs (a cache miss) and plays its worker to success; returns its id. */
