@@ -6,6 +6,7 @@ import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
+import dev.easel.common.event.ReusedResult;
 import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStage;
@@ -13,12 +14,14 @@ import dev.easel.common.storage.StorageKeys;
 import dev.easel.common.trace.TraceParent;
 import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.GenerationCanceledException;
+import dev.easel.worker.inference.Timings;
 import dev.easel.worker.inference.image.ImageCodec;
 import dev.easel.worker.inference.image.PngParameters;
 import dev.easel.worker.inference.pipeline.Generation;
 import dev.easel.worker.inference.pipeline.GenerationRequest;
 import dev.easel.worker.inference.pipeline.Pipeline;
 import dev.easel.worker.inference.pipeline.ProgressListener;
+import dev.easel.worker.cache.SimilarResults;
 import dev.easel.worker.queue.WorkerConfig;
 import dev.easel.worker.storage.ResultStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.MDC;
@@ -50,15 +54,18 @@ public class JobRunner {
 
     private final EventPublisher events;
     private final ResultStore store;
+    private final SimilarResults similarResults;
     private final CancelSignal cancels;
     private final WorkerConfig config;
     private final MeterRegistry registry;
     private final Timer queueWait;
     private final Timer stepTime;
 
-    JobRunner(EventPublisher events, ResultStore store, CancelSignal cancels, WorkerConfig config, MeterRegistry registry) {
+    JobRunner(EventPublisher events, ResultStore store, SimilarResults similarResults, CancelSignal cancels,
+              WorkerConfig config, MeterRegistry registry) {
         this.events = events;
         this.store = store;
+        this.similarResults = similarResults;
         this.cancels = cancels;
         this.config = config;
         this.registry = registry;
@@ -133,6 +140,14 @@ public class JobRunner {
             } catch (EngineException e) {
                 return failed(e.code(), e.getMessage());
             }
+            Optional<float[]> embedding = embedding(pipeline);
+            if (embedding.isPresent() && job.similar().lookup()) {
+                Optional<SimilarResults.Match> match = similarResults.find(job.similar(), embedding.get(),
+                        pipeline.model().pkg().similarThreshold().orElseThrow());
+                if (match.isPresent()) {
+                    return reuse(match.get(), queueMs);
+                }
+            }
             long deadline = startNanos + config.runTimeout().toNanos();
             Generation generation;
             long inferenceStart = System.nanoTime();
@@ -160,12 +175,35 @@ public class JobRunner {
             long uploadStart = System.nanoTime();
             List<ResultImage> images = upload(spec, pipeline, generation);
             long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
+            embedding.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
             events.publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
                     new JobMetrics(queueMs, runMs, inferenceMs, uploadMs)));
             Log.infof("job %s: succeeded in %d ms (inference %d ms, upload %d ms, %s)", id, runMs, inferenceMs, uploadMs,
                     generation.provider().wireName());
             return count("succeeded", RunOutcome.ACCEPT);
+        }
+
+        /**
+         * The prompt's embedding when this job takes part in similar-prompt reuse: the gateway asked for it and the
+         * model has an embedding with a calibrated threshold (a stock SD export has none).
+         */
+        private Optional<float[]> embedding(Pipeline pipeline) {
+            if (job.similar() == null || pipeline.model().pkg().similarThreshold().isEmpty()
+                    || !pipeline.model().textEncoder().hasEmbedding()) {
+                return Optional.empty();
+            }
+            return Optional.of(pipeline.model().textEncoder().embed(job.spec().prompt(), new Timings()));
+        }
+
+        /** Answers with a stored result of a prompt that means the same: no generation, its images. */
+        private RunOutcome reuse(SimilarResults.Match match, long queueMs) {
+            long runMs = (System.nanoTime() - startNanos) / 1_000_000;
+            events.publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), match.images(),
+                    new JobMetrics(queueMs, runMs, 0L, 0L), new ReusedResult(match.jobId(), match.similarity())));
+            Log.infof("job %s: reused the result of job %s (prompt similarity %.3f) in %d ms", id, match.jobId(),
+                    match.similarity(), runMs);
+            return count("reused", RunOutcome.ACCEPT);
         }
 
         private boolean stop(long deadline) {

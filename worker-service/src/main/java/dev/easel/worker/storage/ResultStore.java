@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The worker's object storage: reads uploaded inputs and writes outputs, thumbnails and previews under the
@@ -35,6 +36,27 @@ public class ResultStore {
             return null;
         } catch (SdkException e) {
             throw new TransientJobException("storage_unavailable", "cannot read upload " + uploadId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether an object is still stored (a result reused from the similar-prompt index must be).
+     *
+     * @throws TransientJobException when storage cannot be reached
+     */
+    public boolean exists(String key) {
+        try {
+            s3.headObject(h -> h.bucket(config.bucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new TransientJobException("storage_unavailable", "cannot check " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new TransientJobException("storage_unavailable", "cannot check " + key + ": " + e.getMessage(), e);
         }
     }
 

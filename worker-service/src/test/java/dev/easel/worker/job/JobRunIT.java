@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.easel.common.event.DeadLetter;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.job.CacheMode;
 import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobKind;
@@ -124,6 +125,38 @@ class JobRunIT {
         byte[] thumb = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.thumbnail(job.jobId(), 0))).asByteArray();
         assertThat(ImageIO.read(new ByteArrayInputStream(thumb))).isNotNull();
         assertThat(seen.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.previewKey() != null)).isTrue();
+    }
+
+    @Test
+    void aJobAskingForSimilarReuseGetsTheResultOfAPromptThatMeansTheSame() {
+        String index = "easel-it:similar:" + UUID.randomUUID();
+        JobRequested original = similar(spec(JobKind.TEXT_TO_IMAGE, "a large red circle in the center on a white background", 21,
+                null, null), index, false);
+        publish(original);
+        JobEvent.Succeeded made = (JobEvent.Succeeded) awaitTerminal(original.jobId()).getLast();
+        assertThat(made.reused()).isNull();
+
+        JobRequested paraphrase = similar(spec(JobKind.TEXT_TO_IMAGE, "白色背景上中间有一个大的红色圆形", 22, null, null), index, true);
+        publish(paraphrase);
+        List<JobEvent> seen = awaitTerminal(paraphrase.jobId());
+        JobEvent.Succeeded reused = (JobEvent.Succeeded) seen.getLast();
+        assertThat(reused.reused()).isNotNull();
+        assertThat(reused.reused().jobId()).isEqualTo(original.jobId());
+        assertThat(reused.reused().similarity()).isBetween(0.5, 1.0001);
+        assertThat(reused.images()).isEqualTo(made.images());
+        assertThat(seen).as("nothing was generated").noneMatch(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING);
+
+        JobRequested other = similar(spec(JobKind.TEXT_TO_IMAGE, "a large blue circle in the center on a white background", 23,
+                null, null), index, true);
+        publish(other);
+        JobEvent.Succeeded generated = (JobEvent.Succeeded) awaitTerminal(other.jobId()).getLast();
+        assertThat(generated.reused()).as("another colour means another picture").isNull();
+        assertThat(generated.images().getFirst().key()).isEqualTo(StorageKeys.output(other.jobId(), 0));
+    }
+
+    private static JobRequested similar(JobSpec spec, String index, boolean lookup) {
+        return new JobRequested(UUID.randomUUID().toString(), 1, spec, Instant.now(), null,
+                new SimilarReuse(index, Duration.ofMinutes(10), 100, lookup));
     }
 
     @Test

@@ -1,0 +1,215 @@
+package dev.easel.worker.cache;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.easel.common.event.ResultImage;
+import dev.easel.common.event.SimilarReuse;
+import dev.easel.common.json.JsonCodec;
+import dev.easel.common.json.JsonCodecException;
+import dev.easel.worker.storage.ResultStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.set.SetCommands;
+import io.quarkus.redis.datasource.sortedset.ScoredValue;
+import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The similar-prompt index in Redis: finished results of one scope ({@link SimilarReuse#index()}) with the
+ * embedding of their prompt, and a lookup that finds the stored result whose prompt is closest to a new one.
+ *
+ * <p>Layout under the scope's prefix {@code P}: {@code P:entries} (hash: job id → {@link Entry} JSON),
+ * {@code P:order} (sorted set: job id by store time, for the entry limit) and {@code P:lsh:<band>:<bits>} (sets of
+ * job ids). The lookup is bounded: random-hyperplane LSH (Charikar 2002: a hyperplane separates two vectors with
+ * probability angle/π) hashes an embedding to {@value #BANDS} bands of {@value #BITS} sign bits; only entries
+ * sharing a band with the query are read (at most {@value #MAX_CANDIDATES}), and their exact cosines decide. All
+ * keys expire {@code ttl} after the last store. Redis being away is never the job's failure: the lookup answers
+ * "nothing found" and the store is skipped, both logged and counted.
+ */
+@ApplicationScoped
+public class SimilarResults {
+
+    static final int BANDS = 12;
+    static final int BITS = 8;
+    static final int MAX_CANDIDATES = 64;
+
+    private final HashCommands<String, String, String> hashes;
+    private final SortedSetCommands<String, String> order;
+    private final SetCommands<String, String> sets;
+    private final KeyCommands<String> keys;
+    private final ResultStore store;
+    private final Hyperplanes planes = new Hyperplanes(BANDS * BITS);
+    private final Counter reused;
+    private final Counter notFound;
+    private final Counter stored;
+    private final Counter gone;
+    private final Counter unavailable;
+    private final Timer lookups;
+
+    SimilarResults(RedisDataSource redis, ResultStore store, MeterRegistry registry) {
+        this.hashes = redis.hash(String.class);
+        this.order = redis.sortedSet(String.class);
+        this.sets = redis.set(String.class);
+        this.keys = redis.key();
+        this.store = store;
+        this.reused = lookups(registry, "reused");
+        this.notFound = lookups(registry, "not_found");
+        this.unavailable = lookups(registry, "unavailable");
+        this.stored = Counter.builder("easel_worker_similar_stored_total")
+                .description("Results stored in the similar-prompt index").register(registry);
+        this.gone = Counter.builder("easel_worker_similar_gone_total")
+                .description("Index entries dropped because their images were no longer stored").register(registry);
+        this.lookups = Timer.builder("easel_worker_similar_lookup_seconds")
+                .description("Similar-prompt lookups in Redis, candidates and storage checks included").register(registry);
+    }
+
+    private static Counter lookups(MeterRegistry registry, String result) {
+        return Counter.builder("easel_worker_similar_lookups_total").tag("result", result)
+                .description("Similar-prompt lookups by result").register(registry);
+    }
+
+    /** A stored result and how close its prompt is to the one looked up (cosine). */
+    public record Match(String jobId, List<ResultImage> images, double similarity) {
+    }
+
+    /** One stored result: its images and its prompt's embedding (little-endian float32, base64). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Entry(List<ResultImage> images, String embedding, Instant storedAt) {
+    }
+
+    /**
+     * The stored result of the scope whose prompt embedding is closest to {@code embedding}, if its cosine is at
+     * least {@code threshold} and its images are still in storage (an entry whose images are gone is removed).
+     */
+    public Optional<Match> find(SimilarReuse where, float[] embedding, double threshold) {
+        Timer.Sample sample = Timer.start();
+        try {
+            Optional<Match> match = lookup(where.index(), embedding, threshold);
+            (match.isPresent() ? reused : notFound).increment();
+            return match;
+        } catch (RuntimeException e) {
+            unavailable.increment();
+            Log.warnf("similar-prompt lookup skipped: %s", e.getMessage());
+            return Optional.empty();
+        } finally {
+            sample.stop(lookups);
+        }
+    }
+
+    private Optional<Match> lookup(String prefix, float[] embedding, double threshold) {
+        long[] signature = planes.signature(embedding);
+        String[] buckets = new String[BANDS];
+        for (int band = 0; band < BANDS; band++) {
+            buckets[band] = bucket(prefix, band, signature);
+        }
+        Set<String> union = sets.sunion(buckets);
+        if (union.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] candidates = union.stream().limit(MAX_CANDIDATES).toArray(String[]::new);
+        Map<String, String> entries = hashes.hmget(prefix + ":entries", candidates);
+        List<Match> close = new ArrayList<>();
+        for (String jobId : candidates) {
+            String json = entries.get(jobId);
+            if (json == null) {
+                continue; // trimmed or expired; its bucket memberships expire with the buckets
+            }
+            Entry entry;
+            try {
+                entry = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), Entry.class);
+            } catch (JsonCodecException e) {
+                Log.warnf("similar-prompt entry %s unreadable, dropped: %s", jobId, e.getMessage());
+                hashes.hdel(prefix + ":entries", jobId);
+                continue;
+            }
+            double cosine = dot(embedding, floats(entry.embedding()));
+            if (cosine >= threshold) {
+                close.add(new Match(jobId, entry.images(), cosine));
+            }
+        }
+        close.sort(Comparator.comparingDouble(Match::similarity).reversed());
+        for (Match match : close) {
+            if (match.images().stream().allMatch(image -> store.exists(image.key()))) {
+                return Optional.of(match);
+            }
+            gone.increment();
+            hashes.hdel(prefix + ":entries", match.jobId());
+            order.zrem(prefix + ":order", match.jobId());
+        }
+        return Optional.empty();
+    }
+
+    /** Adds a finished result to its scope's index and keeps the scope within its entry limit. */
+    public void store(SimilarReuse where, String jobId, float[] embedding, List<ResultImage> images) {
+        String prefix = where.index();
+        try {
+            Instant now = Instant.now();
+            hashes.hset(prefix + ":entries", jobId, new String(JsonCodec.encode(new Entry(images, base64(embedding), now)),
+                    StandardCharsets.UTF_8));
+            order.zadd(prefix + ":order", now.toEpochMilli(), jobId);
+            long[] signature = planes.signature(embedding);
+            List<String> touched = new ArrayList<>(List.of(prefix + ":entries", prefix + ":order"));
+            for (int band = 0; band < BANDS; band++) {
+                String bucket = bucket(prefix, band, signature);
+                sets.sadd(bucket, jobId);
+                touched.add(bucket);
+            }
+            long excess = order.zcard(prefix + ":order") - where.maxEntries();
+            if (excess > 0) {
+                for (ScoredValue<String> oldest : order.zpopmin(prefix + ":order", (int) excess)) {
+                    hashes.hdel(prefix + ":entries", oldest.value());
+                }
+            }
+            for (String key : touched) {
+                keys.expire(key, where.ttl());
+            }
+            stored.increment();
+        } catch (RuntimeException e) {
+            unavailable.increment();
+            Log.warnf("job %s: not added to the similar-prompt index, Redis unavailable: %s", jobId, e.getMessage());
+        }
+    }
+
+    private static String bucket(String prefix, int band, long[] signature) {
+        return prefix + ":lsh:" + band + ":" + Long.toHexString(signature[band]);
+    }
+
+    static double dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return -1; // another model's embedding: never similar
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    static String base64(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    static float[] floats(String base64) {
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[bytes.remaining() / Float.BYTES];
+        bytes.asFloatBuffer().get(values);
+        return values;
+    }
+}
