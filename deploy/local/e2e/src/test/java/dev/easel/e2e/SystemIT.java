@@ -360,6 +360,40 @@ class SystemIT {
     }
 
     @Test
+    void aParaphraseAskingForSimilarReuseGetsTheEarlierImageAndAnotherColourDoesNot() throws Exception {
+        record Pair(String original, String paraphrase, String colour, String background) {
+        }
+        List<Pair> pairs = List.of(
+                new Pair("a large red circle in the center on a white background", "白色背景上中间有一个大的红色圆形", "red", "white"),
+                new Pair("a small blue square on the left on a black background", "on a black background, a little blue square on the left",
+                        "blue", "black"),
+                new Pair("黄色的大五角星在右边，灰色背景", "a big yellow star on the right, grey background", "yellow", "gray"));
+        int seed = 600;
+        for (Pair pair : pairs) {
+            JsonNode original = submitAndWait("""
+                    {"prompt": "%s", "seed": %d}""".formatted(pair.original(), seed++));
+            assertThat(original.path("status").asText()).isEqualTo("succeeded");
+            BufferedImage made = ImageIO.read(new ByteArrayInputStream(fetch(original.path("output").path("images").get(0).path("url").asText())));
+            assertThat(ColourCheck.classify(made)).as("the model drew %s for its own prompt", pair.original())
+                    .isEqualTo(new ColourCheck.Verdict(pair.background(), pair.colour()));
+
+            JsonNode reused = submitAndWait("""
+                    {"prompt": "%s", "cache": "similar"}""".formatted(pair.paraphrase()));
+            assertThat(reused.path("status").asText()).isEqualTo("succeeded");
+            assertThat(reused.path("cache").asText()).as(pair.paraphrase()).isEqualTo("similar");
+            assertThat(reused.path("cache_source").path("job_id").asText()).isEqualTo(original.path("id").asText());
+            assertThat(reused.path("cache_source").path("similarity").asDouble()).isBetween(0.5, 1.0001);
+            BufferedImage given = ImageIO.read(new ByteArrayInputStream(fetch(reused.path("output").path("images").get(0).path("url").asText())));
+            assertThat(ColourCheck.classify(given)).as("the reused image passes the colour checks for the new prompt")
+                    .isEqualTo(new ColourCheck.Verdict(pair.background(), pair.colour()));
+        }
+        JsonNode other = submitAndWait("""
+                {"prompt": "a large green circle in the center on a white background", "cache": "similar"}""");
+        assertThat(other.path("cache").asText()).as("another colour is another picture").isEqualTo("miss");
+        assertThat(other.path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void jobsQueuedWhileOneWorkerIsBusyRunOnTheIdleOneAtOnce() throws Exception {
         HttpResponse<String> submitted = post("""
                 {"prompt": "a cyan square", "width": 256, "height": 256, "steps": 150, "seed": 41}""", null);
