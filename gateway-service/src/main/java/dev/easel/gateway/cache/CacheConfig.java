@@ -36,6 +36,13 @@ public interface CacheConfig {
     @WithDefault("true")
     boolean verifyObjects();
 
+    /**
+     * How long a gateway trusts its own last check of an entry's objects: within it a hit skips the HEAD requests
+     * (two per image, the larger part of a hit's time); 0 checks on every hit.
+     */
+    @WithDefault("30s")
+    Duration verifyInterval();
+
     /** How long a coalescing request waits for the job it attaches to to become visible in the database. */
     @WithDefault("1s")
     Duration leaderWait();

@@ -15,7 +15,9 @@ import io.quarkus.redis.datasource.value.ValueCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +35,9 @@ public class ResultCache {
     private final CacheConfig config;
     private final ResultObjects objects;
     private final CacheMetrics metrics;
+    // Entries whose objects this gateway found in storage, and when (System.nanoTime); see verify-interval.
+    private final Map<String, Long> verified = new ConcurrentHashMap<>();
+    private static final int MAX_VERIFIED = 100_000;
 
     ResultCache(RedisDataSource redis, CacheConfig config, ResultObjects objects, CacheMetrics metrics) {
         this.values = redis.value(String.class);
@@ -59,14 +64,26 @@ public class ResultCache {
             return Optional.empty();
         }
         CachedResult result = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), CachedResult.class);
-        if (config.verifyObjects() && !objects.allExist(result.images())) {
-            Log.infof("job %s: cached result dropped, its images are gone from storage", result.jobId());
-            metrics.staleEntry();
-            remove(exact);
-            return Optional.empty();
+        if (config.verifyObjects() && !verifiedRecently(exact)) {
+            if (!objects.allExist(result.images())) {
+                Log.infof("job %s: cached result dropped, its images are gone from storage", result.jobId());
+                metrics.staleEntry();
+                verified.remove(exact.hex());
+                remove(exact);
+                return Optional.empty();
+            }
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear(); // a memo, not a cache of record: losing it costs HEAD requests, nothing else
+            }
+            verified.put(exact.hex(), System.nanoTime());
         }
         call("touch", () -> recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex()));
         return Optional.of(result);
+    }
+
+    private boolean verifiedRecently(CacheKey exact) {
+        Long at = verified.get(exact.hex());
+        return at != null && System.nanoTime() - at < config.verifyInterval().toNanos();
     }
 
     /** The latest result for the same normalised prompt and parameters, whatever its seed. */

@@ -220,6 +220,19 @@ class ResultCacheIT {
     }
 
     @Test
+    void aHitWithinTheVerifyIntervalOfAnotherHitSkipsTheStorageCheck() {
+        String body = "{\"prompt\": \"a brown square " + UUID.randomUUID() + "\", \"seed\": 8}";
+        ranToSuccess(body, 8);
+        assertThat(submit(body).<String>path("cache")).as("checked with storage, found").isEqualTo("hit");
+        String first = submit(body).<String>path("cache_source.job_id");
+        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(first, 0)));
+
+        // Checked less than verify-interval (30 s) ago: served without asking storage again, the documented cost
+        // of not sending two HEAD requests per image on every hit.
+        assertThat(submit(body).<String>path("cache")).isEqualTo("hit");
+    }
+
+    @Test
     void aResultWhoseImagesAreGoneIsDroppedInsteadOfServed() {
         String body = "{\"prompt\": \"a yellow square " + UUID.randomUUID() + "\", \"seed\": 4}";
         String first = ranToSuccess(body, 4);
