@@ -2,7 +2,10 @@ package dev.easel.gateway.cache;
 
 import java.util.function.Supplier;
 
-/** Redis could not be reached or answered with an error: the request goes on without the cache. */
+/**
+ * Redis (or, for a hit's storage check, object storage) could not be reached or answered with an error: the
+ * request goes on without the cache.
+ */
 public class CacheUnavailableException extends RuntimeException {
 
     public CacheUnavailableException(String operation, Throwable cause) {

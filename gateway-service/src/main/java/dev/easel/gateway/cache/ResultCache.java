@@ -65,7 +65,7 @@ public class ResultCache {
         }
         CachedResult result = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), CachedResult.class);
         if (config.verifyObjects() && !verifiedRecently(exact)) {
-            if (!objects.allExist(result.images())) {
+            if (!imagesExist(result)) {
                 Log.infof("job %s: cached result dropped, its images are gone from storage", result.jobId());
                 metrics.staleEntry();
                 verified.remove(exact.hex());
@@ -79,6 +79,15 @@ public class ResultCache {
         }
         call("touch", () -> recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex()));
         return Optional.of(result);
+    }
+
+    /** Storage unreachable is the cache unavailable (the request runs), not a failed request. */
+    private boolean imagesExist(CachedResult result) {
+        try {
+            return objects.allExist(result.images());
+        } catch (RuntimeException e) {
+            throw new CacheUnavailableException("verify-objects", e);
+        }
     }
 
     private boolean verifiedRecently(CacheKey exact) {

@@ -70,16 +70,16 @@ public class SimilarResults {
         this.reused = lookups(registry, "reused");
         this.notFound = lookups(registry, "not_found");
         this.unavailable = lookups(registry, "unavailable");
-        this.stored = Counter.builder("easel_worker_similar_stored_total")
+        this.stored = Counter.builder("easel_worker_similar_stored")
                 .description("Results stored in the similar-prompt index").register(registry);
-        this.gone = Counter.builder("easel_worker_similar_gone_total")
+        this.gone = Counter.builder("easel_worker_similar_gone")
                 .description("Index entries dropped because their images were no longer stored").register(registry);
         this.lookups = Timer.builder("easel_worker_similar_lookup_seconds")
                 .description("Similar-prompt lookups in Redis, candidates and storage checks included").register(registry);
     }
 
     private static Counter lookups(MeterRegistry registry, String result) {
-        return Counter.builder("easel_worker_similar_lookups_total").tag("result", result)
+        return Counter.builder("easel_worker_similar_lookups").tag("result", result)
                 .description("Similar-prompt lookups by result").register(registry);
     }
 

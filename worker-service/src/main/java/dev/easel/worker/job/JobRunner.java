@@ -156,7 +156,7 @@ public class JobRunner {
             } catch (GenerationCanceledException e) {
                 if (cancels.isCanceled(id)) {
                     events.publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), Instant.now()));
-                    Log.infof("job %s: canceled at step %s", id, e.getMessage());
+                    Log.infof("job %s: %s", id, e.getMessage());
                     return count("canceled", RunOutcome.ACCEPT);
                 }
                 if (System.nanoTime() > deadline) {
