@@ -1,12 +1,11 @@
 package dev.easel.gateway.cache;
 
 import dev.easel.common.event.ResultImage;
+import dev.easel.platform.storage.S3Objects;
 import dev.easel.platform.storage.StorageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Whether a cached result's objects are still in storage (a lifecycle rule or an operator may delete them). */
 @ApplicationScoped
@@ -31,16 +30,6 @@ public class ResultObjects {
     }
 
     private boolean exists(String key) {
-        try {
-            s3.headObject(h -> h.bucket(storage.bucket()).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return S3Objects.head(s3, storage.bucket(), key).isPresent();
     }
 }

@@ -8,6 +8,7 @@ import dev.easel.common.validation.ImageInspector;
 import dev.easel.common.validation.ImageRejectedException;
 import dev.easel.common.validation.InvalidRequestException;
 import dev.easel.common.validation.Violation;
+import dev.easel.platform.storage.S3Objects;
 import dev.easel.platform.storage.StorageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -17,8 +18,6 @@ import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Input images in object storage. Checks an image from its header (type, dimensions, pixel count) before
@@ -102,17 +101,8 @@ public class UploadStore implements ImageInspector {
     }
 
     private ImageInfo head(String id) {
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(h -> h.bucket(storage.bucket()).key(StorageKeys.upload(id)));
-        } catch (NoSuchKeyException e) {
-            throw ImageRejectedException.invalid("upload " + id + " does not exist");
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw ImageRejectedException.invalid("upload " + id + " does not exist");
-            }
-            throw e;
-        }
+        HeadObjectResponse head = S3Objects.head(s3, storage.bucket(), StorageKeys.upload(id))
+                .orElseThrow(() -> ImageRejectedException.invalid("upload " + id + " does not exist"));
         Map<String, String> meta = head.metadata();
         try {
             return new ImageInfo(Integer.parseInt(meta.get("width")), Integer.parseInt(meta.get("height")),

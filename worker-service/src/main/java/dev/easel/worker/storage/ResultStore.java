@@ -1,6 +1,7 @@
 package dev.easel.worker.storage;
 
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.platform.storage.S3Objects;
 import dev.easel.platform.storage.StorageConfig;
 import dev.easel.worker.job.TransientJobException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The worker's object storage: reads uploaded inputs and writes outputs, thumbnails and previews under the
@@ -46,15 +46,7 @@ public class ResultStore {
      */
     public boolean exists(String key) {
         try {
-            s3.headObject(h -> h.bucket(config.bucket()).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw new TransientJobException("storage_unavailable", "cannot check " + key + ": " + e.getMessage(), e);
+            return S3Objects.head(s3, config.bucket(), key).isPresent();
         } catch (SdkException e) {
             throw new TransientJobException("storage_unavailable", "cannot check " + key + ": " + e.getMessage(), e);
         }
