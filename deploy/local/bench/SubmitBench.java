@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public class SubmitBench {
 
     private static final AtomicLong SEQ = new AtomicLong();
+    // Prompts differ between runs too: a run against the same Redis must not find the in-flight markers of an
+    // earlier run's jobs (whose rows a recreated database no longer has) and wait out easel.cache.leader-wait.
+    private static final String RUN = Long.toString(System.nanoTime(), 36);
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -74,7 +77,7 @@ public class SubmitBench {
     }
 
     private static void submit(HttpClient client, URI uri, ConcurrentLinkedQueue<Long> latencies, AtomicLong errors) {
-        String body = "{\"prompt\": \"bench " + SEQ.incrementAndGet() + " a red circle\", \"seed\": 1, \"start_deadline_seconds\": 1}";
+        String body = "{\"prompt\": \"bench " + RUN + " " + SEQ.incrementAndGet() + " a red circle\", \"seed\": 1, \"start_deadline_seconds\": 1}";
         HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long t0 = System.nanoTime();
