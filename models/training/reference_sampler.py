@@ -63,7 +63,8 @@ def load_package(pkg=DEFAULT_PKG, ckpt=None):
     vae, tcfg, ucfg = cfg("vae_decoder"), cfg("text_encoder"), cfg("unet")
     arch = {"vae": {"ch": vae["easel_arch"]["ch"], "latent_channels": vae["latent_channels"]},
             "text": {k: tcfg["easel_arch"][k] for k in ("d", "layers", "heads", "ff", "max_len")},
-            "unet": {k: ucfg["easel_arch"].get(k, False) for k in ("ch", "temb", "heads", "coords")}}
+            "unet": {**{k: ucfg["easel_arch"].get(k, False) for k in ("ch", "temb", "heads", "coords")},
+                     "prediction": ucfg["easel_arch"].get("prediction", "epsilon")}}
     enc, dec, te, unet = C.build_models(arch, tcfg["vocab_size"], tcfg["pad_token_id"])
     _load_onnx_into(enc, os.path.join(pkg, "vae_encoder", "model.onnx"))
     _load_onnx_into(dec, os.path.join(pkg, "vae_decoder", "model.onnx"))

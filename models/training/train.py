@@ -136,14 +136,18 @@ def train_unet(te, unet, params_lat, caps, scale, steps, bs, seed, p_uncond, unc
         a = ac[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
         ctx, _ = te(ids)
-        pred = unet(xt, t.float(), ctx)
+        pred = unet.body(xt, t.float(), ctx)
+        if unet.prediction == "v":  # v = sqrt(abar) eps - sqrt(1 - abar) x0
+            target = a.sqrt() * noise - (1 - a).sqrt() * x0
+        else:
+            target = noise
         snr = a / (1 - a)
         w = torch.ones_like(snr)
-        if min_snr > 0:  # min-SNR-gamma weighting (Hang et al. 2023) for epsilon prediction
-            w = w * torch.clamp(snr, max=min_snr) / snr
+        if min_snr > 0:  # min-SNR-gamma weighting (Hang et al. 2023): x0-loss weight min(SNR, gamma), per target
+            w = w * torch.clamp(snr, max=min_snr) / (snr + 1 if unet.prediction == "v" else snr)
         if hi_noise > 0:  # up-weight high noise (eps error -> x0 error is scaled by 1/snr there): v-loss-like
             w = w * torch.clamp(1.0 + 1.0 / snr, max=hi_noise)
-        loss = (w * (pred - noise) ** 2).mean()
+        loss = (w * (pred - target) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -172,7 +176,9 @@ def main():
     ap.add_argument("--unet-batch", type=int, default=72)
     ap.add_argument("--kl-weight", type=float, default=1e-4)
     ap.add_argument("--vae-edge-weight", type=float, default=4.0)
-    ap.add_argument("--min-snr", type=float, default=5.0, help="min-SNR-gamma loss weighting (0: plain MSE)")
+    ap.add_argument("--prediction", choices=["v", "epsilon"], default="v",
+                    help="what the UNet body predicts (the exported UNet always outputs epsilon, see easel_common.UNet)")
+    ap.add_argument("--min-snr", type=float, default=0.0, help="min-SNR-gamma loss weighting (0: plain MSE)")
     ap.add_argument("--ema-decay", type=float, default=0.999)
     ap.add_argument("--hi-noise-weight", type=float, default=0.0,
                     help="multiply the loss by min(1 + 1/SNR, this) (0: off); emphasises the layout-deciding high-noise steps")
@@ -192,6 +198,7 @@ def main():
     tok = C.Tokenizer.build()
     arch = json.loads(json.dumps(C.DEFAULT_ARCH))
     arch["unet"]["coords"] = bool(args.unet_coords)
+    arch["unet"]["prediction"] = args.prediction
     if not args.export_only:
         log(f"vocab {len(tok.vocab)}; building dataset of {args.n_images} images")
         imgs, caps, n_specs = make_dataset(args.n_images, args.seed, tok, args.captions_per_lang)
@@ -256,7 +263,7 @@ def main():
             "vae_l1_train": vae_val, "train_seconds": time.time() - t_start,
             "command": " ".join(["/usr/bin/python3", "models/training/train.py"] + sys.argv[1:]),
             "lr": args.lr, "unet_coords": bool(args.unet_coords), "continued_from": prev_info,
-            "vae_edge_weight": args.vae_edge_weight, "min_snr": args.min_snr, "ema_decay": args.ema_decay, "hi_noise_weight": args.hi_noise_weight,
+            "vae_edge_weight": args.vae_edge_weight, "prediction": args.prediction, "min_snr": args.min_snr, "ema_decay": args.ema_decay, "hi_noise_weight": args.hi_noise_weight,
             "captions_per_lang": args.captions_per_lang, "sizes": dict(C.SIZES), "vocab_size": len(tok.vocab),
             "vae_seconds": vae_seconds, "unet_seconds": unet_seconds,
         }

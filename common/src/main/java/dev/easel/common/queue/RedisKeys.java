@@ -5,6 +5,11 @@ public final class RedisKeys {
 
     /** Prefix of worker heartbeat keys; one key per worker, expiring when the worker stops refreshing it. */
     public static final String WORKER_PREFIX = "easel:workers:";
+    /**
+     * The index of live workers: a sorted set of worker ids scored by when their heartbeat expires (epoch ms), so
+     * that readers find the workers without scanning the keyspace (which the result cache fills).
+     */
+    public static final String WORKERS = "easel:workers";
 
     private RedisKeys() {
     }

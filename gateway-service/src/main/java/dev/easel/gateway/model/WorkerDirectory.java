@@ -5,53 +5,76 @@ import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.queue.WorkerHeartbeat;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.keys.KeyCommands;
-import io.quarkus.redis.datasource.keys.KeyScanArgs;
+import io.quarkus.redis.datasource.sortedset.ScoreRange;
+import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The live workers, read from their Redis heartbeats ({@code easel:workers:*}, each expiring when its worker
- * stops refreshing it) and cached for a second so that submits do not scan Redis.
+ * stops refreshing it) through the worker index ({@code easel:workers}). A background thread re-reads them
+ * every second, so that submits and model lists never wait for Redis.
  */
 @ApplicationScoped
 public class WorkerDirectory {
 
-    private static final Duration CACHE = Duration.ofSeconds(1);
+    private static final long REFRESH_MS = 1000;
 
-    private final KeyCommands<String> keys;
     private final ValueCommands<String, String> values;
+    private final SortedSetCommands<String, String> index;
     private volatile List<WorkerHeartbeat> cached = List.of();
-    private volatile long readAt;
+    private ScheduledExecutorService timer;
 
     WorkerDirectory(RedisDataSource redis) {
-        this.keys = redis.key();
         this.values = redis.value(String.class);
+        this.index = redis.sortedSet(String.class);
     }
 
-    /** The workers alive now; empty when none is, or when Redis cannot be read (logged). */
-    public List<WorkerHeartbeat> workers() {
-        long now = System.nanoTime();
-        if (now - readAt < CACHE.toNanos()) {
-            return cached;
+    void start(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("worker-directory").daemon().unstarted(r));
+        timer.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
         }
-        List<WorkerHeartbeat> workers = new ArrayList<>();
+    }
+
+    /** The workers alive at the last refresh (at most a second ago); empty when none was, or Redis could not be read. */
+    public List<WorkerHeartbeat> workers() {
+        return cached;
+    }
+
+    private void refresh() {
         try {
-            for (String key : keys.scan(new KeyScanArgs().match(RedisKeys.WORKER_PREFIX + "*").count(100)).toIterable()) {
-                String json = values.get(key);
-                if (json != null) {
-                    workers.add(JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), WorkerHeartbeat.class));
+            long now = System.currentTimeMillis();
+            index.zremrangebyscore(RedisKeys.WORKERS, new ScoreRange<>(Double.NEGATIVE_INFINITY, (double) now));
+            List<String> ids = index.zrangebyscore(RedisKeys.WORKERS, new ScoreRange<>((double) now, Double.POSITIVE_INFINITY));
+            List<WorkerHeartbeat> workers = new ArrayList<>();
+            if (!ids.isEmpty()) {
+                Map<String, String> beats = values.mget(ids.stream().map(RedisKeys::worker).toArray(String[]::new));
+                for (String id : ids) {
+                    String json = beats.get(RedisKeys.worker(id));
+                    if (json != null) {
+                        workers.add(JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), WorkerHeartbeat.class));
+                    }
                 }
             }
+            cached = List.copyOf(workers);
         } catch (RuntimeException e) {
             Log.warnf("worker heartbeats unavailable: %s", e.getMessage());
+            cached = List.of();
         }
-        cached = List.copyOf(workers);
-        readAt = now;
-        return cached;
     }
 }

@@ -5,7 +5,10 @@ import dev.easel.gateway.model.WorkerDirectory;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,12 +16,16 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Queue position and ETA of a queued job, and the backlog gauge. Position counts the queued jobs created
  * before it (the share group hands out jobs roughly in order); the ETA is (position + 1) × the mean run time
- * of recent jobs ÷ the slots of the live workers (or {@code assumed-slots} while none reports).
+ * of recent jobs ÷ the slots of the live workers (or {@code assumed-slots} while none reports). The backlog and
+ * the mean run time are recounted by a background thread every {@code refresh-interval}, never on a request.
  */
 @ApplicationScoped
 public class QueueEstimator {
@@ -27,7 +34,7 @@ public class QueueEstimator {
     private final QueueConfig config;
     private final AtomicLong backlog = new AtomicLong();
     private volatile double meanJobSeconds;
-    private volatile long refreshedAt;
+    private ScheduledExecutorService timer;
 
     private final WorkerDirectory workers;
 
@@ -36,10 +43,18 @@ public class QueueEstimator {
         this.dataSource = dataSource;
         this.config = config;
         this.meanJobSeconds = config.assumedJobSeconds();
-        registry.gauge("easel_queue_backlog_jobs", backlog, v -> {
-            refreshIfStale();
-            return v.get();
-        });
+        registry.gauge("easel_queue_backlog_jobs", backlog, AtomicLong::get);
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("queue-statistics").daemon().unstarted(r));
+        timer.scheduleWithFixedDelay(this::refresh, 0, config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
     }
 
     public long position(UUID jobId, Instant createdAt) {
@@ -65,22 +80,15 @@ public class QueueEstimator {
      * queued, without a count per submit.
      */
     public long recentBacklog() {
-        refreshIfStale();
         return backlog.get();
     }
 
     public double etaSeconds(long position) {
-        refreshIfStale();
         int liveSlots = workers.workers().stream().mapToInt(WorkerHeartbeat::slots).sum();
         return (position + 1) * meanJobSeconds / Math.max(1, liveSlots > 0 ? liveSlots : config.assumedSlots());
     }
 
-    private void refreshIfStale() {
-        long now = System.currentTimeMillis();
-        if (now - refreshedAt < config.refreshInterval().toMillis()) {
-            return;
-        }
-        refreshedAt = now;
+    private void refresh() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
                      SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'),
@@ -94,7 +102,7 @@ public class QueueEstimator {
                 double meanMs = rs.getDouble(2);
                 meanJobSeconds = rs.wasNull() ? config.assumedJobSeconds() : meanMs / 1000.0;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             Log.warnf("queue statistics not refreshed: %s", e.getMessage());
         }
     }

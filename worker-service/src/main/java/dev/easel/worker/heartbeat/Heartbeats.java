@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,12 +28,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes this worker's heartbeat to Redis ({@code easel:workers:{id}}, expiring after {@code heartbeat-ttl}):
  * its models with their limits, slots, busy slots, execution provider and mean step time, for the gateway's
- * model list and ETAs. A worker that dies drops out when its key expires.
+ * model list and ETAs, and enters it in the worker index ({@code easel:workers}, scored by the expiry). A worker
+ * that dies drops out when its key expires; a worker that stops removes both.
  */
 @ApplicationScoped
 public class Heartbeats {
 
     private final ValueCommands<String, String> values;
+    private final SortedSetCommands<String, String> index;
     private final JobSlots jobSlots;
     private final SlotStats stats;
     private final ModelHost models;
@@ -43,6 +46,7 @@ public class Heartbeats {
     Heartbeats(RedisDataSource redis, JobSlots jobSlots, SlotStats stats, ModelHost models, WorkerConfig config,
                MeterRegistry registry) {
         this.values = redis.value(String.class);
+        this.index = redis.sortedSet(String.class);
         this.jobSlots = jobSlots;
         this.stats = stats;
         this.models = models;
@@ -61,6 +65,7 @@ public class Heartbeats {
             timer.shutdownNow();
         }
         try {
+            index.zrem(RedisKeys.WORKERS, jobSlots.workerId());
             values.getdel(RedisKeys.worker(jobSlots.workerId()));
         } catch (RuntimeException e) {
             Log.debugf("heartbeat not removed at shutdown: %s", e.getMessage());
@@ -79,6 +84,8 @@ public class Heartbeats {
                     pipeline.model().provider().wireName(), stats.slots(), stats.busy(), meanStepMs, Instant.now());
             values.set(RedisKeys.worker(jobSlots.workerId()),
                     new String(JsonCodec.encode(heartbeat), StandardCharsets.UTF_8), new SetArgs().ex(config.heartbeatTtl()));
+            index.zadd(RedisKeys.WORKERS, System.currentTimeMillis() + config.heartbeatTtl().toMillis(),
+                    jobSlots.workerId());
         } catch (RuntimeException e) {
             Log.warnf("heartbeat not written: %s", e.getMessage());
         }
