@@ -1,15 +1,18 @@
 package dev.easel.gateway.job;
 
+import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CacheOutcome;
 import dev.easel.common.event.JobError;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.Topics;
 import dev.easel.common.trace.TraceParent;
 import dev.easel.gateway.cache.CacheRecorder;
+import dev.easel.gateway.cache.ResultCache;
 import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.outbox.Outbox;
 import dev.easel.platform.kafka.TopicsConfig;
@@ -40,9 +43,12 @@ public class Followers {
     private final TopicsConfig topics;
     private final JobUpdates updates;
     private final CacheRecorder cache;
+    private final ResultCache resultCache;
     private final MeterRegistry registry;
 
-    Followers(Outbox outbox, TopicsConfig topics, JobUpdates updates, CacheRecorder cache, MeterRegistry registry) {
+    Followers(Outbox outbox, TopicsConfig topics, JobUpdates updates, CacheRecorder cache, ResultCache resultCache,
+              MeterRegistry registry) {
+        this.resultCache = resultCache;
         this.outbox = outbox;
         this.topics = topics;
         this.updates = updates;
@@ -115,7 +121,12 @@ public class Followers {
         leader.cacheOutcome = CacheOutcome.MISS.wireName();
         leader.cacheSource = null;
         JobSpec spec = JsonCodec.decode(leader.spec.getBytes(StandardCharsets.UTF_8), JobSpec.class);
-        JobRequested message = new JobRequested(leader.id.toString(), 1, spec, leader.createdAt, leader.startDeadline);
+        // Followers pin their seed (only those coalesce), so the worker stores the result's prompt embedding in
+        // the similar index but looks nothing up, exactly as for the request that led first.
+        SimilarReuse similar = leader.cacheScopeKey == null ? null
+                : resultCache.similarIndex(new CacheKey(leader.cacheScopeKey), false);
+        JobRequested message = new JobRequested(leader.id.toString(), 1, spec, leader.createdAt, leader.startDeadline,
+                similar);
         outbox.add(leader.id, topics.jobs(), leader.id.toString(), JsonCodec.encode(message),
                 Map.of(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION),
                         TraceParent.HEADER, TraceParent.random().header()));

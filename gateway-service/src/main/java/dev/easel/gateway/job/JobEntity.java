@@ -46,6 +46,10 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "cache_any_seed_key")
     public String cacheAnySeedKey;
 
+    /** Where similar prompts are compared (all but prompt and seed); null when the result is not to be stored. */
+    @Column(name = "cache_scope_key")
+    public String cacheScopeKey;
+
     /** The job whose result this one reuses (hit, similar) or waits for (coalesced). */
     @Column(name = "cache_source")
     public UUID cacheSource;

@@ -380,6 +380,7 @@ public class JobService {
         if (keys != null && submission.policy().store()) {
             job.cacheKey = keys.exact().hex();
             job.cacheAnySeedKey = keys.anySeed().hex();
+            job.cacheScopeKey = keys.similarScope().hex();
         }
         // Microseconds: what PostgreSQL stores, so the instant read back equals the one published.
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -197,11 +197,14 @@ class ResultCacheIT {
         String leader = submit(body).path("id");
         String older = submit(body).path("id");
         String younger = submit(body).path("id");
-        worker.take(leader);
+        JobRequested first = worker.take(leader);
 
         assertThat(given().post("/v1/jobs/" + leader + "/cancel").<String>path("status")).isEqualTo("canceled");
         JobRequested promoted = worker.take(older);
         assertThat(promoted.spec().seed()).isEqualTo(8);
+        // the promoted run's result enters the similar index like the leader's would have
+        assertThat(promoted.similar()).isNotNull().isEqualTo(first.similar());
+        assertThat(promoted.similar().lookup()).isFalse();
         Response olderView = get(older);
         assertThat(olderView.<String>path("cache")).isEqualTo("miss");
         assertThat(olderView.<Object>path("cache_source")).isNull();
