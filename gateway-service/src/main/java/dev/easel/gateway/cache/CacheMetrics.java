@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The cache's meters: jobs by cache outcome ({@code easel_cache_requests_total{outcome}}: hit, miss, coalesced,
- * similar, bypass, unavailable), lookup latency, Redis failures, entries dropped because their objects were gone,
- * and evictions by the entry limit.
+ * similar, bypass, unavailable; decided at submit), similar reuse found later by a worker, lookup latency, Redis
+ * failures, entries dropped because their objects were gone, and evictions by the entry limit.
  */
 @ApplicationScoped
 public class CacheMetrics {
@@ -21,6 +21,7 @@ public class CacheMetrics {
     private final Counter failures;
     private final Counter staleEntries;
     private final Counter evictions;
+    private final Counter workerReuses;
 
     CacheMetrics(MeterRegistry registry) {
         for (CacheOutcome outcome : CacheOutcome.values()) {
@@ -36,6 +37,9 @@ public class CacheMetrics {
                 .description("Cached results dropped because their images were gone from storage").register(registry);
         evictions = Counter.builder("easel_cache_evictions")
                 .description("Cached results removed to stay within easel.cache.max-entries").register(registry);
+        workerReuses = Counter.builder("easel_cache_worker_similar_reuses")
+                .description("Jobs a worker answered with a similar prompt's result (counted as a miss at submit)")
+                .register(registry);
     }
 
     public void outcome(CacheOutcome outcome) {
@@ -52,6 +56,11 @@ public class CacheMetrics {
 
     public void staleEntry() {
         staleEntries.increment();
+    }
+
+    /** A job the gateway sent to a worker as a miss came back reusing a similar prompt's result. */
+    public void reusedByWorker() {
+        workerReuses.increment();
     }
 
     public void evicted(int count) {

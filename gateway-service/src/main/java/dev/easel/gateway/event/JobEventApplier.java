@@ -2,6 +2,7 @@ package dev.easel.gateway.event;
 
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.job.JobStatus;
+import dev.easel.gateway.cache.CacheMetrics;
 import dev.easel.gateway.job.Followers;
 import dev.easel.gateway.job.JobEntity;
 import dev.easel.gateway.job.JobIds;
@@ -31,12 +32,15 @@ public class JobEventApplier {
     private final JobUpdates updates;
     private final Followers followers;
     private final MeterRegistry registry;
+    private final CacheMetrics cacheMetrics;
     private final Counter stale;
     private final Counter illegal;
     private final Counter unknownJob;
     private final Timer lag;
 
-    JobEventApplier(ProgressStore progress, JobUpdates updates, Followers followers, MeterRegistry registry) {
+    JobEventApplier(ProgressStore progress, JobUpdates updates, Followers followers, MeterRegistry registry,
+                    CacheMetrics cacheMetrics) {
+        this.cacheMetrics = cacheMetrics;
         this.followers = followers;
         this.progress = progress;
         this.updates = updates;
@@ -94,6 +98,9 @@ public class JobEventApplier {
                 if (status.isTerminal()) {
                     progress.clear(job.id);
                     registry.counter("easel_jobs_finished", "status", status.wireName()).increment();
+                    if (event instanceof JobEvent.Succeeded succeeded && succeeded.reused() != null) {
+                        cacheMetrics.reusedByWorker();
+                    }
                     Log.infof("job %s: %s (attempt %d)", job.id, status.wireName(), event.attempt());
                     followers.afterCommit(job, event, resolution[0]);
                 }

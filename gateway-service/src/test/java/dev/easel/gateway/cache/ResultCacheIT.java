@@ -283,6 +283,7 @@ class ResultCacheIT {
         assertThat(lookup.similar().ttl()).isEqualTo(cacheConfig.ttl());
 
         // Play the worker that found the first job's result close enough and answered with it.
+        double reusesBefore = workerReuses();
         worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
         worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
                 new ResultImage(0, StorageKeys.output(first, 0), StorageKeys.thumbnail(first, 0), 64, 64, 5, "image/png")),
@@ -293,6 +294,7 @@ class ResultCacheIT {
         assertThat(done.<String>path("cache_source.job_id")).isEqualTo(first);
         assertThat(done.<Float>path("cache_source.similarity")).isEqualTo(0.962f);
         assertThat(pathOf(done.path("output.images[0].url"))).endsWith(StorageKeys.output(first, 0));
+        assertThat(workerReuses()).isEqualTo(reusesBefore + 1);
 
         String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
                 .body("{\"prompt\": \"a small red circle " + tag + "\", \"seed\": 6}").post("/v1/jobs").path("id");
@@ -321,6 +323,10 @@ class ResultCacheIT {
 
     private double outcomeCount(String outcome) {
         return registry.counter("easel_cache_requests", "outcome", outcome).count();
+    }
+
+    private double workerReuses() {
+        return registry.counter("easel_cache_worker_similar_reuses").count();
     }
 
     private static String pathOf(String url) {
