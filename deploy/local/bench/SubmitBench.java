@@ -77,7 +77,7 @@ public class SubmitBench {
     }
 
     private static void submit(HttpClient client, URI uri, ConcurrentLinkedQueue<Long> latencies, AtomicLong errors) {
-        String body = "{\"prompt\": \"bench " + RUN + " " + SEQ.incrementAndGet() + " a red circle\", \"seed\": 1, \"start_deadline_seconds\": 1}";
+        String body = "{\"prompt\": \"bench " + RUN + " " + SEQ.incrementAndGet() + " a red circle\", \"seed\": 1}";
         HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long t0 = System.nanoTime();

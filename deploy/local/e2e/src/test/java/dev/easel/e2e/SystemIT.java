@@ -374,8 +374,9 @@ class SystemIT {
                     {"prompt": "%s", "seed": %d}""".formatted(pair.original(), seed++));
             assertThat(original.path("status").asText()).isEqualTo("succeeded");
             BufferedImage made = ImageIO.read(new ByteArrayInputStream(fetch(original.path("output").path("images").get(0).path("url").asText())));
-            assertThat(ColourCheck.classify(made)).as("the model drew %s for its own prompt", pair.original())
-                    .isEqualTo(new ColourCheck.Verdict(pair.background(), pair.colour()));
+            assertThat(AdherenceCheck.classify(made)).as("the model drew %s for its own prompt", pair.original())
+                    .extracting(AdherenceCheck.Verdict::background, AdherenceCheck.Verdict::colour)
+                    .containsExactly(pair.background(), pair.colour());
 
             JsonNode reused = submitAndWait("""
                     {"prompt": "%s", "cache": "similar"}""".formatted(pair.paraphrase()));
@@ -384,8 +385,9 @@ class SystemIT {
             assertThat(reused.path("cache_source").path("job_id").asText()).isEqualTo(original.path("id").asText());
             assertThat(reused.path("cache_source").path("similarity").asDouble()).isBetween(0.5, 1.0001);
             BufferedImage given = ImageIO.read(new ByteArrayInputStream(fetch(reused.path("output").path("images").get(0).path("url").asText())));
-            assertThat(ColourCheck.classify(given)).as("the reused image passes the colour checks for the new prompt")
-                    .isEqualTo(new ColourCheck.Verdict(pair.background(), pair.colour()));
+            assertThat(AdherenceCheck.classify(given)).as("the reused image passes the colour checks for the new prompt")
+                    .extracting(AdherenceCheck.Verdict::background, AdherenceCheck.Verdict::colour)
+                    .containsExactly(pair.background(), pair.colour());
         }
         JsonNode other = submitAndWait("""
                 {"prompt": "a large green circle in the center on a white background", "cache": "similar"}""");
