@@ -27,6 +27,7 @@ import dev.easel.worker.storage.ResultStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
@@ -35,6 +36,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.MDC;
@@ -60,6 +66,8 @@ public class JobRunner {
     private final MeterRegistry registry;
     private final Timer queueWait;
     private final Timer stepTime;
+    // Result uploads run side by side (every image and its thumbnail).
+    private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     JobRunner(EventPublisher events, ResultStore store, SimilarResults similarResults, CancelSignal cancels,
               WorkerConfig config, MeterRegistry registry) {
@@ -73,6 +81,11 @@ public class JobRunner {
                 .register(registry);
         this.stepTime = Timer.builder("easel_worker_step_seconds").description("One denoising step")
                 .publishPercentileHistogram().register(registry);
+    }
+
+    @PreDestroy
+    void close() {
+        uploads.shutdownNow();
     }
 
     /** The record's context: who runs it, which delivery this is, and when to give it back unfinished. */
@@ -92,6 +105,7 @@ public class JobRunner {
             // An engine bug or an unexpected provider error: the next attempt may run on another worker.
             return run.transientFailure("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         } finally {
+            run.progressLane.shutdown();
             MDC.remove(LOG_CONTEXT);
         }
     }
@@ -104,6 +118,8 @@ public class JobRunner {
         private long seq;
         private long lastProgressNanos;
         private final long startNanos = System.nanoTime();
+        // Progress events leave in seq order through one lane; a preview is stored on it before its event.
+        private final ExecutorService progressLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
 
         Run(JobRequested job, Delivery delivery) {
             this.job = job;
@@ -115,11 +131,11 @@ public class JobRunner {
         RunOutcome execute(Pipeline pipeline) {
             Instant now = Instant.now();
             if (cancels.isCanceled(id)) {
-                events.publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), now));
+                publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), now));
                 return count("canceled", RunOutcome.ACCEPT);
             }
             if (job.expiredAt(now)) {
-                events.publish(new JobEvent.Expired(id, attempt, seq++, delivery.workerId(), now));
+                publish(new JobEvent.Expired(id, attempt, seq++, delivery.workerId(), now));
                 Log.infof("job %s: start deadline passed before it started", id);
                 return count("expired", RunOutcome.ACCEPT);
             }
@@ -129,7 +145,7 @@ public class JobRunner {
                 throw new TransientJobException("model_unavailable", "this worker serves " + served + ", not "
                         + job.spec().model(), null);
             }
-            events.publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
+            publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
             long queueMs = Math.max(0, Duration.between(job.submittedAt(), now).toMillis());
             queueWait.record(Duration.ofMillis(queueMs));
             Log.infof("job %s: started attempt %d (%s)", id, attempt, job.spec().kind().wireName());
@@ -155,7 +171,7 @@ public class JobRunner {
                 generation = pipeline.generate(request, new Progress(), () -> stop(deadline));
             } catch (GenerationCanceledException e) {
                 if (cancels.isCanceled(id)) {
-                    events.publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), Instant.now()));
+                    publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), Instant.now()));
                     Log.infof("job %s: %s", id, e.getMessage());
                     return count("canceled", RunOutcome.ACCEPT);
                 }
@@ -177,7 +193,7 @@ public class JobRunner {
             long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
             embedding.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
-            events.publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
+            publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
                     new JobMetrics(queueMs, runMs, inferenceMs, uploadMs)));
             Log.infof("job %s: succeeded in %d ms (inference %d ms, upload %d ms, %s)", id, runMs, inferenceMs, uploadMs,
                     generation.provider().wireName());
@@ -199,7 +215,7 @@ public class JobRunner {
         /** Answers with a stored result of a prompt that means the same: no generation, its images. */
         private RunOutcome reuse(SimilarResults.Match match, long queueMs) {
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
-            events.publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), match.images(),
+            publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), match.images(),
                     new JobMetrics(queueMs, runMs, 0L, 0L), new ReusedResult(match.jobId(), match.similarity())));
             Log.infof("job %s: reused the result of job %s (prompt similarity %.3f) in %d ms", id, match.jobId(),
                     match.similarity(), runMs);
@@ -224,22 +240,38 @@ public class JobRunner {
             return ImageCodec.decode(bytes, Long.MAX_VALUE, field);
         }
 
+        /** Encodes and stores every image and its thumbnail, all at once; returns when all are stored. */
         private List<ResultImage> upload(JobSpec spec, Pipeline pipeline, Generation generation) {
             List<ResultImage> images = new ArrayList<>();
+            List<Future<?>> puts = new ArrayList<>();
             for (int i = 0; i < generation.images().size(); i++) {
                 BufferedImage image = generation.images().get(i);
                 long seed = generation.seeds().get(i);
                 String key = StorageKeys.output(id, i);
                 String thumb = StorageKeys.thumbnail(id, i);
-                store.put(key, ImageCodec.png(image, PngParameters.of(spec, pipeline.model().pkg().limits(), seed)), "image/png");
-                store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg");
+                puts.add(uploads.submit(() -> store.put(key,
+                        ImageCodec.png(image, PngParameters.of(spec, pipeline.model().pkg().limits(), seed)), "image/png")));
+                puts.add(uploads.submit(() -> store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg")));
                 images.add(new ResultImage(i, key, thumb, image.getWidth(), image.getHeight(), seed, "image/png"));
+            }
+            for (Future<?> put : puts) {
+                try {
+                    put.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException("image upload failed", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransientJobException("interrupted", "interrupted while storing the images", e);
+                }
             }
             return images;
         }
 
         private RunOutcome failed(String code, String message) {
-            events.publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
+            publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
                     new JobError(code, message, false)));
             Log.infof("job %s: failed (%s): %s", id, code, message);
             return count("failed", RunOutcome.ACCEPT);
@@ -254,7 +286,7 @@ public class JobRunner {
             Log.errorf(cause, "job %s: attempt %d of %d failed (%s); dead-lettered", id, attempt, config.maxDeliveries(), code);
             try {
                 events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), error, Instant.now()), delivery.headers());
-                events.publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
+                publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
                         new JobError("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message, false)));
                 return count("dead_lettered", RunOutcome.ACCEPT);
             } catch (TransientJobException e) {
@@ -269,13 +301,32 @@ public class JobRunner {
         }
 
         private void progress(JobStage stage, int step, int steps, String previewKey) {
-            events.publishProgress(new JobEvent.Progress(id, attempt, seq++, delivery.workerId(), Instant.now(), stage,
-                    step, steps, previewKey));
+            JobEvent.Progress event = new JobEvent.Progress(id, attempt, seq++, delivery.workerId(), Instant.now(), stage,
+                    step, steps, previewKey);
+            progressLane.execute(() -> events.publishProgress(event));
         }
 
-        /** Stage changes go out at once; steps at most every {@code progress-interval}, previews with them. */
+        /** Publishes a status event (acknowledged by the broker) after every progress event queued before it. */
+        private void publish(JobEvent event) {
+            try {
+                progressLane.submit(() -> { }).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("progress lane failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientJobException("interrupted", "interrupted while publishing " + event, e);
+            }
+            events.publish(event);
+        }
+
+        /**
+         * Stage changes go out at once; steps at most every {@code progress-interval}, previews with them. A preview
+         * is encoded and stored on the progress lane, off the denoising thread, and its event follows once it is
+         * stored; while one is still being stored, the next step's event goes out without a preview.
+         */
         private final class Progress implements ProgressListener {
             private long lastStepNanos = System.nanoTime();
+            private final AtomicBoolean previewInFlight = new AtomicBoolean();
 
             @Override
             public void stage(JobStage stage) {
@@ -292,17 +343,27 @@ public class JobRunner {
                     return;
                 }
                 lastProgressNanos = now;
-                String previewKey = null;
-                if (preview != null) {
+                if (preview == null || !previewInFlight.compareAndSet(false, true)) {
+                    progress(JobStage.DENOISING, step, steps, null);
+                    return;
+                }
+                // The preview reads the current latents: take it here, before the next step changes them.
+                BufferedImage image = preview.get();
+                long eventSeq = seq++;
+                Instant at = Instant.now();
+                progressLane.execute(() -> {
+                    String previewKey = StorageKeys.preview(id);
                     try {
-                        previewKey = StorageKeys.preview(id);
-                        store.put(previewKey, ImageCodec.jpeg(preview.get(), PREVIEW_SIDE, 0.7f), "image/jpeg");
-                    } catch (TransientJobException e) {
+                        store.put(previewKey, ImageCodec.jpeg(image, PREVIEW_SIDE, 0.7f), "image/jpeg");
+                    } catch (RuntimeException e) {
                         Log.debugf("job %s: preview not stored: %s", id, e.getMessage());
                         previewKey = null;
+                    } finally {
+                        previewInFlight.set(false);
                     }
-                }
-                progress(JobStage.DENOISING, step, steps, previewKey);
+                    events.publishProgress(new JobEvent.Progress(id, attempt, eventSeq, delivery.workerId(), at,
+                            JobStage.DENOISING, step, steps, previewKey));
+                });
             }
         }
     }

@@ -205,7 +205,7 @@ class JobRunIT {
     void aJobLongerThanTheAcquisitionLockKeepsItByRenewing() throws Exception {
         setLock("2000");
         try {
-            JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a yellow star", "", 192, 192, 120, 5.0,
+            JobRequested job = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a yellow star", "", 256, 256, 150, 5.0,
                     Scheduler.EULER, 5, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
             publish(job);
             // Once the worker holds the record, a second member of the share group joins: it gets the record
@@ -255,7 +255,7 @@ class JobRunIT {
         // of) the queued job on every renewal round, and with this lock and delivery limit archive it unrun.
         setLock("2000");
         try {
-            JobRequested running = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a white circle", "", 192, 192, 120,
+            JobRequested running = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a white circle", "", 256, 256, 150,
                     5.0, Scheduler.EULER, 6, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
             publish(running);
             await().atMost(WAIT).until(() -> poll(running.jobId()).stream().anyMatch(e -> e instanceof JobEvent.Started));
