@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import easel_common as C  # noqa: E402
 
 MODEL_ID = "tiny-shapes"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 OPSET = 17
 DIFFUSERS_VERSION = "0.30.0"
 

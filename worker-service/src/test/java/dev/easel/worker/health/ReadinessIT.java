@@ -20,7 +20,7 @@ class ReadinessIT {
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("kafka", "redis", "storage", "model"))
-                .body("checks.find { it.name == 'model' }.data.model", equalTo("tiny-shapes@1.1.0"))
+                .body("checks.find { it.name == 'model' }.data.model", equalTo("tiny-shapes@1.2.0"))
                 .body("checks.find { it.name == 'model' }.data.provider", equalTo("cpu"))
                 .body("checks.name", not(hasItems("database")));
     }
