@@ -172,9 +172,9 @@ def main():
                         for it, p in zip(items, preds) if any(p[x] != it["spec"][x] for x in ("color", "bg", "shape"))][:40]}
     with open(os.path.join(HERE, "adherence_results.json"), "w", encoding="utf-8") as f:
         json.dump(res, f, ensure_ascii=False, indent=1)
-    # small contact sheet: first 16 EN + 16 ZH samples
-    sel = [i for i, it in enumerate(items) if it["lang"] == "en"][:16] + \
-          [i for i, it in enumerate(items) if it["lang"] == "zh"][:16]
+    # small contact sheet: per language the first 4 prompts of each shape (rows: en, en, zh, zh)
+    sel = [i for lang in ("en", "zh") for shape in C.SHAPES
+           for i in [j for j, it in enumerate(items) if it["lang"] == lang and it["spec"]["shape"] == shape][:4]]
     if len(sel) == 32:
         sheet = np.zeros((4 * 64, 8 * 64, 3), np.uint8)
         for j, i in enumerate(sel):
