@@ -120,6 +120,7 @@ public class JobRunner {
         private final long startNanos = System.nanoTime();
         // Progress events leave in seq order through one lane; a preview is stored on it before its event.
         private final ExecutorService progressLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+        private final AtomicBoolean previewInFlight = new AtomicBoolean();
 
         Run(JobRequested job, Delivery delivery) {
             this.job = job;
@@ -300,10 +301,26 @@ public class JobRunner {
             return settle;
         }
 
-        private void progress(JobStage stage, int step, int steps, String previewKey) {
-            JobEvent.Progress event = new JobEvent.Progress(id, attempt, seq++, delivery.workerId(), Instant.now(), stage,
-                    step, steps, previewKey);
-            progressLane.execute(() -> events.publishProgress(event));
+        /** Queues a progress event on the lane; a preview, when given, is stored there first and named in it. */
+        private void progress(JobStage stage, int step, int steps, BufferedImage preview) {
+            long eventSeq = seq++;
+            Instant at = Instant.now();
+            progressLane.execute(() -> events.publishProgress(new JobEvent.Progress(id, attempt, eventSeq,
+                    delivery.workerId(), at, stage, step, steps, preview == null ? null : storePreview(preview))));
+        }
+
+        /** The preview's key, or null when it could not be stored (progress goes on without one). */
+        private String storePreview(BufferedImage image) {
+            String key = StorageKeys.preview(id);
+            try {
+                store.put(key, ImageCodec.jpeg(image, PREVIEW_SIDE, 0.7f), "image/jpeg");
+                return key;
+            } catch (RuntimeException e) {
+                Log.debugf("job %s: preview not stored: %s", id, e.getMessage());
+                return null;
+            } finally {
+                previewInFlight.set(false);
+            }
         }
 
         /** Publishes a status event (acknowledged by the broker) after every progress event queued before it. */
@@ -326,7 +343,6 @@ public class JobRunner {
          */
         private final class Progress implements ProgressListener {
             private long lastStepNanos = System.nanoTime();
-            private final AtomicBoolean previewInFlight = new AtomicBoolean();
 
             @Override
             public void stage(JobStage stage) {
@@ -343,27 +359,9 @@ public class JobRunner {
                     return;
                 }
                 lastProgressNanos = now;
-                if (preview == null || !previewInFlight.compareAndSet(false, true)) {
-                    progress(JobStage.DENOISING, step, steps, null);
-                    return;
-                }
                 // The preview reads the current latents: take it here, before the next step changes them.
-                BufferedImage image = preview.get();
-                long eventSeq = seq++;
-                Instant at = Instant.now();
-                progressLane.execute(() -> {
-                    String previewKey = StorageKeys.preview(id);
-                    try {
-                        store.put(previewKey, ImageCodec.jpeg(image, PREVIEW_SIDE, 0.7f), "image/jpeg");
-                    } catch (RuntimeException e) {
-                        Log.debugf("job %s: preview not stored: %s", id, e.getMessage());
-                        previewKey = null;
-                    } finally {
-                        previewInFlight.set(false);
-                    }
-                    events.publishProgress(new JobEvent.Progress(id, attempt, eventSeq, delivery.workerId(), at,
-                            JobStage.DENOISING, step, steps, previewKey));
-                });
+                boolean withPreview = preview != null && previewInFlight.compareAndSet(false, true);
+                progress(JobStage.DENOISING, step, steps, withPreview ? preview.get() : null);
             }
         }
     }
