@@ -12,10 +12,9 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
-import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
-import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
+import io.vertx.mutiny.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,8 +36,8 @@ import java.util.Set;
  * {@code P:order} (sorted set: job id by store time, for the entry limit) and {@code P:lsh:<band>:<bits>} (sets of
  * job ids). The lookup is bounded: random-hyperplane LSH (Charikar 2002: a hyperplane separates two vectors with
  * probability angle/π) hashes an embedding to {@value #BANDS} bands of {@value #BITS} sign bits; only entries
- * sharing a band with the query are read (at most {@value #MAX_CANDIDATES}), and their exact cosines decide. All
- * keys expire {@code ttl} after the last store. Redis being away is never the job's failure: the lookup answers
+ * sharing a band with the query are read (at most {@value #MAX_CANDIDATES}), and their exact cosines decide. A
+ * store writes an entry, its buckets and the trim in one Lua script; all keys it touches expire {@code ttl} after it. Redis being away is never the job's failure: the lookup answers
  * "nothing found" and the store is skipped, both logged and counted.
  */
 @ApplicationScoped
@@ -48,10 +47,33 @@ public class SimilarResults {
     static final int BITS = 8;
     static final int MAX_CANDIDATES = 64;
 
+    /**
+     * KEYS: entries hash, order sorted set, then the entry's LSH buckets. ARGV: job id, entry JSON, store time
+     * (epoch ms), entry limit, TTL (ms). Adds the entry, pops the oldest beyond the limit and renews every key's TTL.
+     */
+    static final String STORE_SCRIPT = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+            for i = 3, #KEYS do
+              redis.call('SADD', KEYS[i], ARGV[1])
+            end
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+            if excess > 0 then
+              local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
+              for i = 1, #oldest, 2 do
+                redis.call('HDEL', KEYS[1], oldest[i])
+              end
+            end
+            for i = 1, #KEYS do
+              redis.call('PEXPIRE', KEYS[i], ARGV[5])
+            end
+            return excess
+            """;
+
     private final HashCommands<String, String, String> hashes;
     private final SortedSetCommands<String, String> order;
     private final SetCommands<String, String> sets;
-    private final KeyCommands<String> keys;
+    private final RedisDataSource redis;
     private final ResultStore store;
     private final Hyperplanes planes = new Hyperplanes(BANDS * BITS);
     private final Counter reused;
@@ -65,7 +87,7 @@ public class SimilarResults {
         this.hashes = redis.hash(String.class);
         this.order = redis.sortedSet(String.class);
         this.sets = redis.set(String.class);
-        this.keys = redis.key();
+        this.redis = redis;
         this.store = store;
         this.reused = lookups(registry, "reused");
         this.notFound = lookups(registry, "not_found");
@@ -154,30 +176,29 @@ public class SimilarResults {
         return Optional.empty();
     }
 
-    /** Adds a finished result to its scope's index and keeps the scope within its entry limit. */
+    /**
+     * Adds a finished result to its scope's index and keeps the scope within its entry limit, in one round trip
+     * ({@link #STORE_SCRIPT}): the store sits between a job's upload and its {@code Succeeded} event.
+     */
     public void store(SimilarReuse where, String jobId, float[] embedding, List<ResultImage> images) {
         String prefix = where.index();
         try {
             Instant now = Instant.now();
-            hashes.hset(prefix + ":entries", jobId, new String(JsonCodec.encode(new Entry(images, base64(embedding), now)),
-                    StandardCharsets.UTF_8));
-            order.zadd(prefix + ":order", now.toEpochMilli(), jobId);
             long[] signature = planes.signature(embedding);
-            List<String> touched = new ArrayList<>(List.of(prefix + ":entries", prefix + ":order"));
+            List<String> args = new ArrayList<>();
+            args.add(STORE_SCRIPT);
+            args.add(String.valueOf(2 + BANDS));
+            args.add(prefix + ":entries");
+            args.add(prefix + ":order");
             for (int band = 0; band < BANDS; band++) {
-                String bucket = bucket(prefix, band, signature);
-                sets.sadd(bucket, jobId);
-                touched.add(bucket);
+                args.add(bucket(prefix, band, signature));
             }
-            long excess = order.zcard(prefix + ":order") - where.maxEntries();
-            if (excess > 0) {
-                for (ScoredValue<String> oldest : order.zpopmin(prefix + ":order", (int) excess)) {
-                    hashes.hdel(prefix + ":entries", oldest.value());
-                }
-            }
-            for (String key : touched) {
-                keys.expire(key, where.ttl());
-            }
+            args.add(jobId);
+            args.add(new String(JsonCodec.encode(new Entry(images, base64(embedding), now)), StandardCharsets.UTF_8));
+            args.add(String.valueOf(now.toEpochMilli()));
+            args.add(String.valueOf(where.maxEntries()));
+            args.add(String.valueOf(Math.max(1, where.ttl().toMillis())));
+            redis.execute(Command.EVAL, args.toArray(String[]::new));
             stored.increment();
         } catch (RuntimeException e) {
             unavailable.increment();
