@@ -166,12 +166,13 @@ public class JobRunner {
                 }
             }
             long deadline = startNanos + config.runTimeout().toNanos();
+            CancelSignal.Watch cancel = cancels.watch(id);
             Generation generation;
             long inferenceStart = System.nanoTime();
             try {
-                generation = pipeline.generate(request, new Progress(), () -> stop(deadline));
+                generation = pipeline.generate(request, new Progress(), () -> stop(deadline, cancel));
             } catch (GenerationCanceledException e) {
-                if (cancels.isCanceled(id)) {
+                if (cancel.canceled() || cancels.isCanceled(id)) {
                     publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), Instant.now()));
                     Log.infof("job %s: %s", id, e.getMessage());
                     return count("canceled", RunOutcome.ACCEPT);
@@ -223,8 +224,8 @@ public class JobRunner {
             return count("reused", RunOutcome.ACCEPT);
         }
 
-        private boolean stop(long deadline) {
-            return delivery.stopRequested().getAsBoolean() || System.nanoTime() > deadline || cancels.isCanceled(id);
+        private boolean stop(long deadline, CancelSignal.Watch cancel) {
+            return delivery.stopRequested().getAsBoolean() || System.nanoTime() > deadline || cancel.canceled();
         }
 
         private BufferedImage input(ImageRef ref, String field) {
