@@ -94,8 +94,8 @@ final class JobSlot {
         consumer.wakeup();
     }
 
-    // Longer than the 100 ms goal by far: worth a line in the log to find out why.
-    private static final long IDLE_WAIT_WORTH_LOGGING_MS = 500;
+    // Longer than the 100 ms goal: worth a line in the log to find out why.
+    private static final long IDLE_WAIT_WORTH_LOGGING_MS = 100;
 
     private void loop() {
         Running current = null;
@@ -132,17 +132,26 @@ final class JobSlot {
         return started;
     }
 
-    private Running start(ConsumerRecord<String, byte[]> record) {
-        // Queued (record timestamp) and this slot free (since its last job settled) at the same time: wasted time.
+    /**
+     * Queued (record timestamp) and this slot free (since its last job settled) at the same time: wasted time.
+     * Only first deliveries count: a redelivered record keeps its first timestamp, and when it became available
+     * again (a released record, an expired lock) is not known here.
+     */
+    private void recordIdleWait(ConsumerRecord<String, byte[]> record) {
         long now = System.currentTimeMillis();
         long idleWait = Math.max(0, now - Math.max(freeSinceMillis, record.timestamp()));
         stats.idleSlotWait(Duration.ofMillis(idleWait));
         if (idleWait > IDLE_WAIT_WORTH_LOGGING_MS) {
-            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms, "
-                    + "delivery %s)", record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis,
-                    record.deliveryCount().map(String::valueOf).orElse("?"));
+            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms)",
+                    record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis);
         }
+    }
+
+    private Running start(ConsumerRecord<String, byte[]> record) {
         int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
+        if (deliveries == 1) {
+            recordIdleWait(record);
+        }
         Map<String, String> headers = new HashMap<>();
         for (Header h : record.headers()) {
             headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));

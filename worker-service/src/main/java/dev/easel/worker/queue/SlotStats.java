@@ -19,7 +19,7 @@ public class SlotStats {
         // The time a job spent queued while a slot of this worker was free: the queue's own inefficiency, which
         // should stay near zero whenever there is a backlog (the 100 ms bucket makes "never above" checkable).
         idleSlotWait = Timer.builder("easel_worker_idle_slot_wait_seconds")
-                .description("Per acquired job: how long it was queued while the slot that took it was already free")
+                .description("Per first delivery: how long the job was queued while the slot that took it was already free")
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1))
                 .register(registry);
         Gauge.builder("easel_worker_slot_utilization", this, s -> s.slots.get() == 0 ? 0 : (double) s.busy.get() / s.slots.get())
