@@ -88,14 +88,22 @@ public class QueueEstimator {
         return (position + 1) * meanJobSeconds / Math.max(1, liveSlots > 0 ? liveSlots : config.assumedSlots());
     }
 
-    private void refresh() {
+    /** Mean run time of the latest jobs workers ran (cache answers excluded), or the configured assumption. */
+    double meanJobSeconds() {
+        return meanJobSeconds;
+    }
+
+    void refresh() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
                      SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'),
                             (SELECT avg((metrics->>'run_ms')::float8) FROM (
-                                SELECT metrics FROM jobs WHERE status = 'succeeded' AND metrics->>'run_ms' IS NOT NULL
+                                SELECT metrics FROM jobs
+                                WHERE status = 'succeeded'
+                                AND (cache_outcome IS NULL OR cache_outcome IN ('miss', 'bypass', 'unavailable'))
                                 AND completed_at > now() - interval '15 minutes'
-                                ORDER BY completed_at DESC LIMIT 50) recent)""")) {
+                                ORDER BY completed_at DESC LIMIT 50) recent
+                            WHERE metrics->>'run_ms' IS NOT NULL)""")) {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 backlog.set(rs.getLong(1));
