@@ -6,8 +6,10 @@ import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.cache.CachedResult;
 import dev.easel.common.json.JsonCodec;
 import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.sortedset.ReactiveSortedSetCommands;
 import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -30,6 +32,7 @@ public class ResultCache {
 
     private final ValueCommands<String, String> values;
     private final SortedSetCommands<String, String> recency;
+    private final ReactiveSortedSetCommands<String, String> asyncRecency;
     private final KeyCommands<String> keys;
     private final CacheLayout layout;
     private final CacheConfig config;
@@ -39,9 +42,11 @@ public class ResultCache {
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
     private static final int MAX_VERIFIED = 100_000;
 
-    ResultCache(RedisDataSource redis, CacheConfig config, ResultObjects objects, CacheMetrics metrics) {
+    ResultCache(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, ResultObjects objects,
+                CacheMetrics metrics) {
         this.values = redis.value(String.class);
         this.recency = redis.sortedSet(String.class);
+        this.asyncRecency = reactive.sortedSet(String.class);
         this.keys = redis.key();
         this.layout = new CacheLayout(config.namespace());
         this.config = config;
@@ -77,8 +82,20 @@ public class ResultCache {
             }
             verified.put(exact.hex(), System.nanoTime());
         }
-        call("touch", () -> recency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex()));
+        touch(exact);
         return Optional.of(result);
+    }
+
+    /**
+     * Marks the entry used for the LRU limit without waiting for Redis: the answer does not depend on it, and a
+     * lost touch only lets the entry leave a little earlier.
+     */
+    private void touch(CacheKey exact) {
+        asyncRecency.zadd(layout.recency(), System.currentTimeMillis(), exact.hex()).subscribe().with(added -> { },
+                failure -> {
+                    metrics.failure();
+                    Log.debugf("cache entry %s not touched: %s", exact.hex(), failure.getMessage());
+                });
     }
 
     /** Storage unreachable is the cache unavailable (the request runs), not a failed request. */
