@@ -47,6 +47,7 @@ public class CancelSignal {
         private final String key;
         private final String jobId;
         private final AtomicBoolean asking = new AtomicBoolean();
+        private final AtomicBoolean failureLogged = new AtomicBoolean();
         private volatile boolean canceled;
 
         private Watch(String jobId) {
@@ -60,7 +61,10 @@ public class CancelSignal {
                     canceled |= found;
                     asking.set(false);
                 }, failure -> {
-                    Log.warnf("job %s: cannot read the cancel flag: %s", jobId, failure.getMessage());
+                    // Asked again at the next step; one line per run, not one per step, while Redis is away.
+                    if (failureLogged.compareAndSet(false, true)) {
+                        Log.warnf("job %s: cannot read the cancel flag, the run goes on: %s", jobId, failure.getMessage());
+                    }
                     asking.set(false);
                 });
             }
