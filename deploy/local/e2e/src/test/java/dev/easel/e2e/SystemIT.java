@@ -333,6 +333,10 @@ class SystemIT {
         // held by the queue while a slot is free would wait for a lock to expire, 5 s here). The note tracks it.
         System.out.printf("idle-slot waits: <= 10 ms %.0f, <= 100 ms %.0f, <= 1 s %.0f of %.0f%n",
                 waitsWithin10ms, waitsWithin100ms, waitsWithin1s, waits);
+        for (ServiceProcess worker : workers) {
+            // The worker logs each wait over 100 ms with its parts (queued for, slot free for): shown for the note.
+            worker.log().lines().filter(line -> line.contains("in the queue while slot")).forEach(System.out::println);
+        }
         assertThat(waitsWithin1s).as("jobs that waited while a slot was free: <= 10 ms %s, <= 100 ms %s, <= 1 s %s of %s",
                 waitsWithin10ms, waitsWithin100ms, waitsWithin1s, waits).isEqualTo(waits);
     }
