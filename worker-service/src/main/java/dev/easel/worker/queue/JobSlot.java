@@ -69,6 +69,7 @@ final class JobSlot {
         props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
         props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
         consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         thread = Thread.ofPlatform().name("job-slot-" + index).start(this::loop);
     }

@@ -31,6 +31,14 @@ public interface WorkerConfig {
     @WithDefault("5")
     int maxDeliveries();
 
+    /**
+     * Longest time the broker holds a free slot's share fetch open when no job is queued ({@code fetch.max.wait.ms};
+     * the client's default is 500 ms). Shorter makes the first job after a quiet spell, or after the worker
+     * (re)joined the group, reach a free slot sooner, at the cost of one fetch request per interval per idle slot.
+     */
+    @WithDefault("100ms")
+    Duration fetchMaxWait();
+
     /** Least time between two step-progress events of a job (stage changes are always sent). */
     @WithDefault("250ms")
     Duration progressInterval();

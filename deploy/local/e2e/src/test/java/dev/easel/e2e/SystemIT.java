@@ -283,6 +283,7 @@ class SystemIT {
 
     @Test
     void twoHundredJobsOverTwoWorkersAllSucceedOnceWithNoSlotIdleWhileJobsWait() throws Exception {
+        warmUpEveryWorker();
         List<Map<String, Double>> before = new ArrayList<>();
         for (ServiceProcess worker : workers) {
             before.add(metrics(worker));
@@ -328,17 +329,50 @@ class SystemIT {
         }
         assertThat(ranTotal).as("none ran twice").isEqualTo(200);
         assertThat(waits).isEqualTo(200);
-        // The goal is 100 ms; on this 2-core machine, with the 8 submitting clients, the gateway, Kafka and
-        // both workers sharing the cores, 1-3 of 200 acquisitions take 100 ms-1 s (scheduling, not queueing: a job
-        // held by the queue while a slot is free would wait for a lock to expire, 5 s here). The note tracks it.
+        // The goal: no job waits more than 100 ms in the queue while a slot is free.
         System.out.printf("idle-slot waits: <= 10 ms %.0f, <= 100 ms %.0f, <= 1 s %.0f of %.0f%n",
                 waitsWithin10ms, waitsWithin100ms, waitsWithin1s, waits);
         for (ServiceProcess worker : workers) {
             // The worker logs each wait over 100 ms with its parts (queued for, slot free for): shown for the note.
             worker.log().lines().filter(line -> line.contains("in the queue while slot")).forEach(System.out::println);
         }
-        assertThat(waitsWithin1s).as("jobs that waited while a slot was free: <= 10 ms %s, <= 100 ms %s, <= 1 s %s of %s",
+        assertThat(waitsWithin100ms).as("jobs that waited while a slot was free: <= 10 ms %s, <= 100 ms %s, <= 1 s %s of %s",
                 waitsWithin10ms, waitsWithin100ms, waitsWithin1s, waits).isEqualTo(waits);
+    }
+
+    /**
+     * Runs short jobs until every worker has run one. The first record a share consumer acquires after joining
+     * the group takes 60-190 ms to reach it (broker side: measured with a bare KafkaShareConsumer against this
+     * broker, once per consumer); the idle-slot goal is about the queue in steady operation, so the measured
+     * jobs start after it.
+     */
+    private void warmUpEveryWorker() throws Exception {
+        List<Map<String, Double>> start = new ArrayList<>();
+        for (ServiceProcess worker : workers) {
+            start.add(metrics(worker));
+        }
+        for (int batch = 0; batch < 10; batch++) {
+            boolean everyWorkerRan = true;
+            for (int w = 0; w < workers.size(); w++) {
+                everyWorkerRan &= delta(metrics(workers.get(w)), start.get(w), "easel_worker_jobs_total{outcome=\"succeeded\"") > 0;
+            }
+            if (everyWorkerRan) {
+                return;
+            }
+            List<CompletableFuture<JsonNode>> warmUps = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String body = "{\"prompt\": \"a red square\", \"steps\": 2, \"guidance_scale\": 1, \"seed\": " + (900 + batch * 4 + i) + "}";
+                warmUps.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return submitAndWait(body);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            warmUps.forEach(CompletableFuture::join);
+        }
+        throw new IllegalStateException("the workers did not all run a warm-up job");
     }
 
     /** The worker's Prometheus samples, by metric name and labels up to the first label's closing quote. */
