@@ -12,6 +12,7 @@ import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStage;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.common.trace.TraceParent;
+import dev.easel.platform.storage.SideBySide;
 import dev.easel.worker.inference.EngineException;
 import dev.easel.worker.inference.GenerationCanceledException;
 import dev.easel.worker.inference.Timings;
@@ -36,10 +37,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -67,7 +68,7 @@ public class JobRunner {
     private final Timer queueWait;
     private final Timer stepTime;
     // Result uploads run side by side (every image and its thumbnail).
-    private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
+    private final SideBySide uploads = new SideBySide();
 
     JobRunner(EventPublisher events, ResultStore store, SimilarResults similarResults, CancelSignal cancels,
               WorkerConfig config, MeterRegistry registry) {
@@ -85,7 +86,7 @@ public class JobRunner {
 
     @PreDestroy
     void close() {
-        uploads.shutdownNow();
+        uploads.close();
     }
 
     /** The record's context: who runs it, which delivery this is, and when to give it back unfinished. */
@@ -245,29 +246,22 @@ public class JobRunner {
         /** Encodes and stores every image and its thumbnail, all at once; returns when all are stored. */
         private List<ResultImage> upload(JobSpec spec, Pipeline pipeline, Generation generation) {
             List<ResultImage> images = new ArrayList<>();
-            List<Future<?>> puts = new ArrayList<>();
+            List<Callable<Object>> puts = new ArrayList<>();
             for (int i = 0; i < generation.images().size(); i++) {
                 BufferedImage image = generation.images().get(i);
                 long seed = generation.seeds().get(i);
                 String key = StorageKeys.output(id, i);
                 String thumb = StorageKeys.thumbnail(id, i);
-                puts.add(uploads.submit(() -> store.put(key,
+                puts.add(Executors.callable(() -> store.put(key,
                         ImageCodec.png(image, PngParameters.of(spec, pipeline.model().pkg().limits(), seed)), "image/png")));
-                puts.add(uploads.submit(() -> store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg")));
+                puts.add(Executors.callable(() -> store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg")));
                 images.add(new ResultImage(i, key, thumb, image.getWidth(), image.getHeight(), seed, "image/png"));
             }
-            for (Future<?> put : puts) {
-                try {
-                    put.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException("image upload failed", e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TransientJobException("interrupted", "interrupted while storing the images", e);
-                }
+            try {
+                uploads.all(puts);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientJobException("interrupted", "interrupted while storing the images", e);
             }
             return images;
         }

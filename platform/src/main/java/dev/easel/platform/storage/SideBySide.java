@@ -1,0 +1,44 @@
+package dev.easel.platform.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Storage calls sent side by side, each on its own virtual thread, so a batch of them waits for about one round
+ * trip instead of one per call. {@link #all} returns when every call has returned; the first failure found is
+ * rethrown as the call threw it.
+ */
+public final class SideBySide implements AutoCloseable {
+
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** The calls' results in their order. */
+    public <T> List<T> all(List<Callable<T>> calls) throws InterruptedException {
+        List<Future<T>> running = new ArrayList<>(calls.size());
+        for (Callable<T> call : calls) {
+            running.add(threads.submit(call));
+        }
+        List<T> results = new ArrayList<>(running.size());
+        for (Future<T> call : running) {
+            try {
+                results.add(call.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("storage call failed", e.getCause());
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}
