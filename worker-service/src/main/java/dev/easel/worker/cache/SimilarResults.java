@@ -37,8 +37,9 @@ import java.util.Set;
  * job ids). The lookup is bounded: random-hyperplane LSH (Charikar 2002: a hyperplane separates two vectors with
  * probability angle/π) hashes an embedding to {@value #BANDS} bands of {@value #BITS} sign bits; only entries
  * sharing a band with the query are read (at most {@value #MAX_CANDIDATES}), and their exact cosines decide. A
- * store writes an entry, its buckets and the trim in one Lua script; all keys it touches expire {@code ttl} after it. Redis being away is never the job's failure: the lookup answers
- * "nothing found" and the store is skipped, both logged and counted.
+ * store writes an entry, its buckets and the trim in one Lua script; all keys it touches expire {@code ttl} after
+ * it. Redis being away is never the job's failure: the lookup answers "nothing found" and the store is skipped,
+ * both logged and counted.
  */
 @ApplicationScoped
 public class SimilarResults {
