@@ -207,13 +207,13 @@ public class OutboxRelay {
 
     private List<Row> claim(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, topic, record_key, payload, headers::text, created_at FROM job_outbox
+                SELECT ctid::text, topic, record_key, payload, headers::text, created_at FROM job_outbox
                 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")) {
             select.setInt(1, config.batchSize());
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
                             headers(rs.getString(5)), rs.getTimestamp(6)));
                 }
             }
@@ -221,10 +221,15 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Deletes the claimed rows by their physical address: they stay locked by this transaction, so it cannot
+     * change, and the TID scan touches only their pages whatever the planner believes about the table.
+     */
     private static void delete(Connection connection, List<Row> rows) throws SQLException {
-        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
-        Array array = connection.createArrayOf("bigint", ids);
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM job_outbox WHERE id = ANY (?)")) {
+        String[] tids = rows.stream().map(Row::tid).toArray(String[]::new);
+        Array array = connection.createArrayOf("text", tids);
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM job_outbox WHERE ctid = ANY (CAST(? AS tid[]))")) {
             delete.setArray(1, array);
             delete.executeUpdate();
         } finally {
@@ -251,7 +256,7 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(long id, String topic, String key, byte[] payload, Map<String, String> headers,
+    private record Row(String tid, String topic, String key, byte[] payload, Map<String, String> headers,
                        Timestamp createdAt) {
     }
 }

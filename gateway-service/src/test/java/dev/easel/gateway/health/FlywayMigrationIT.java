@@ -30,6 +30,15 @@ class FlywayMigrationIT {
     }
 
     @Test
+    void theOutboxIsVacuumedAfterAFewThousandChangesNotAFractionOfItsSize() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(strings(connection, "select unnest(reloptions) from pg_class where relname = 'job_outbox'"))
+                    .contains("autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=5000",
+                            "autovacuum_analyze_scale_factor=0", "autovacuum_analyze_threshold=5000");
+        }
+    }
+
+    @Test
     void rejectsAJobRowWithAnUnknownStatus() throws SQLException {
         try (Connection connection = dataSource.getConnection();
              var statement = connection.createStatement()) {
