@@ -39,7 +39,8 @@ public class CacheRecorder {
             if (promoted.isPresent()) {
                 UUID next = promoted.get().id;
                 if (!singleFlight.handOver(exact, job.id, next)) {
-                    singleFlight.claim(exact, next);
+                    singleFlight.claim(exact, next).ifPresent(other -> Log.debugf(
+                            "job %s: promoted, but job %s leads its request by now", next, other));
                 }
             } else {
                 singleFlight.release(exact, job.id);

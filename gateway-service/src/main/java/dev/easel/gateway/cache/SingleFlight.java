@@ -37,15 +37,13 @@ public class SingleFlight {
         this.layout = new CacheLayout(config.namespace());
     }
 
-    /** Makes the job the leader unless another job already is; true when it now leads. */
-    public boolean claim(CacheKey key, UUID jobId) {
+    /**
+     * Makes the job the leader unless another job already is, in one round trip ({@code SET … NX GET}, Redis 7):
+     * empty when the job now leads, else the job that does.
+     */
+    public Optional<UUID> claim(CacheKey key, UUID jobId) {
         Response reply = call("claim", () -> redis.execute("SET", layout.inflight(key), jobId.toString(), "NX", "PX",
-                Long.toString(config.inflightTtl().toMillis())));
-        return reply != null;
-    }
-
-    public Optional<UUID> leader(CacheKey key) {
-        Response reply = call("leader", () -> redis.execute("GET", layout.inflight(key)));
+                Long.toString(config.inflightTtl().toMillis()), "GET"));
         return reply == null ? Optional.empty() : Optional.of(UUID.fromString(reply.toString()));
     }
 

@@ -15,6 +15,7 @@ import dev.easel.gateway.cache.CacheRecorder;
 import dev.easel.gateway.cache.ResultCache;
 import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.outbox.Outbox;
+import dev.easel.gateway.outbox.OutboxRecord;
 import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -127,9 +128,9 @@ public class Followers {
                 : resultCache.similarIndex(new CacheKey(leader.cacheScopeKey), false);
         JobRequested message = new JobRequested(leader.id.toString(), 1, spec, leader.createdAt, leader.startDeadline,
                 similar);
-        outbox.add(leader.id, topics.jobs(), leader.id.toString(), JsonCodec.encode(message),
+        outbox.add(new OutboxRecord(leader.id, topics.jobs(), leader.id.toString(), JsonCodec.encode(message),
                 Map.of(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION),
-                        TraceParent.HEADER, TraceParent.random().header()));
+                        TraceParent.HEADER, TraceParent.random().header())));
         for (JobEntity follower : followers.subList(1, followers.size())) {
             follower.cacheSource = leader.id;
         }

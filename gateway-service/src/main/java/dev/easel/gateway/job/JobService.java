@@ -31,7 +31,7 @@ import dev.easel.gateway.cache.ResultCache;
 import dev.easel.gateway.cache.SingleFlight;
 import dev.easel.gateway.event.JobUpdates;
 import dev.easel.gateway.model.ConfiguredModelCatalog;
-import dev.easel.gateway.outbox.Outbox;
+import dev.easel.gateway.outbox.OutboxRecord;
 import dev.easel.gateway.upload.UploadStore;
 import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.Counter;
@@ -74,7 +74,7 @@ public class JobService {
 
     private final ConfiguredModelCatalog catalog;
     private final UploadStore uploads;
-    private final Outbox outbox;
+    private final JobWriter writer;
     private final CancelFlags cancelFlags;
     private final JobUpdates updates;
     private final OpenTelemetry telemetry;
@@ -86,7 +86,7 @@ public class JobService {
     private final CacheMetrics cacheMetrics;
     private final Followers followers;
 
-    JobService(ConfiguredModelCatalog catalog, UploadStore uploads, Outbox outbox, CancelFlags cancelFlags,
+    JobService(ConfiguredModelCatalog catalog, UploadStore uploads, JobWriter writer, CancelFlags cancelFlags,
                JobUpdates updates, OpenTelemetry telemetry, TopicsConfig topics, MeterRegistry registry,
                CacheConfig cacheConfig, ResultCache resultCache, SingleFlight singleFlight, CacheMetrics cacheMetrics,
                Followers followers) {
@@ -99,7 +99,7 @@ public class JobService {
         this.topics = topics;
         this.catalog = catalog;
         this.uploads = uploads;
-        this.outbox = outbox;
+        this.writer = writer;
         this.cancelFlags = cancelFlags;
         this.updates = updates;
         this.submitted = Counter.builder("easel_jobs_submitted").description("Jobs accepted by POST /v1/jobs")
@@ -187,16 +187,20 @@ public class JobService {
         CacheKey key = submission.keys().exact();
         long giveUp = System.nanoTime() + cacheConfig.leaderWait().toNanos();
         for (int round = 0; round < MAX_COALESCE_ROUNDS; round++) {
-            Optional<UUID> leader = singleFlight.leader(key);
-            if (leader.isEmpty()) {
-                Optional<JobEntity> led = enqueueAsLeader(submission);
-                if (led.isPresent()) {
-                    return led.get();
-                }
-                continue;
-            }
             JobEntity job = newJob(submission);
-            Attachment attachment = attach(job, leader.get());
+            Optional<UUID> leader = singleFlight.claim(key, job.id);
+            if (leader.isEmpty()) {
+                return lead(submission, job);
+            }
+            Attachment attachment;
+            try {
+                attachment = attach(job, leader.get());
+            } catch (RuntimeException e) {
+                if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
+                    return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e);
+                }
+                throw e;
+            }
             switch (attachment) {
                 case ATTACHED, ANSWERED -> {
                     return job;
@@ -264,47 +268,43 @@ public class JobService {
         }
     }
 
-    /** Stores the job and its queue record, claiming the lead before commit; empty when another job won it. */
-    private Optional<JobEntity> enqueueAsLeader(Submission submission) {
-        JobEntity job = newJob(submission);
+    /**
+     * Stores the job that has just claimed the lead, with its queue record. The claim comes before the commit, so
+     * a follower may briefly see a leader whose row is not visible yet ({@link Attachment#LEADER_NOT_VISIBLE});
+     * a claim whose row is not stored is released at once.
+     */
+    private JobEntity lead(Submission submission, JobEntity job) {
+        CacheKey key = submission.keys().exact();
         job.cacheOutcome = CacheOutcome.MISS.wireName();
+        JobEntity stored;
         try {
-            insert(submission, job, () -> {
-                if (!singleFlight.claim(submission.keys().exact(), job.id)) {
-                    throw new LostLead();
-                }
-            });
-            return Optional.of(job);
-        } catch (LostLead e) {
-            return Optional.empty();
+            stored = insert(submission, job);
+        } catch (RuntimeException e) {
+            singleFlight.release(key, job.id);
+            throw e;
         }
-    }
-
-    /** Thrown inside the insert transaction to roll it back: an identical request became the leader first. */
-    private static final class LostLead extends RuntimeException {
-        LostLead() {
-            super(null, null, false, false);
+        if (stored != job) {
+            // An idempotent replay: this request's own job never existed.
+            singleFlight.release(key, job.id);
         }
+        return stored;
     }
 
     private JobEntity enqueue(Submission submission, CacheOutcome outcome) {
         JobEntity job = newJob(submission);
         job.cacheOutcome = outcome.wireName();
-        return insert(submission, job, () -> { });
+        return insert(submission, job);
     }
 
-    /** Stores the job and its {@code easel.jobs} record; {@code beforeCommit} runs last in the same transaction. */
-    private JobEntity insert(Submission submission, JobEntity job, Runnable beforeCommit) {
+    /** Stores the job with its {@code easel.jobs} record. */
+    private JobEntity insert(Submission submission, JobEntity job) {
         RequestKeys keys = submission.keys();
         SimilarReuse similar = keys != null && submission.policy().store()
                 ? resultCache.similarIndex(keys.similarScope(), submission.policy().similar()) : null;
         JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline,
                 similar);
-        return persist(submission, job, () -> {
-            outbox.add(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
-                    traceHeaders(submission.traceParent()));
-            beforeCommit.run();
-        });
+        return store(submission, job, new OutboxRecord(job.id, topics.jobs(), job.id.toString(),
+                JsonCodec.encode(message), traceHeaders(submission.traceParent())));
     }
 
     /** A finished job answered from the cache: no queue record, no GPU time. */
@@ -312,26 +312,20 @@ public class JobService {
                                      List<ResultImage> images, Double similarity) {
         JobEntity job = newJob(submission);
         answer(job, outcome, source, images, similarity);
-        return persist(submission, job, () -> { });
+        return store(submission, job, null);
     }
 
     /**
-     * Inserts the row and whatever {@code alongside} writes in one transaction; when a concurrent request with the
-     * same Idempotency-Key committed first, answers with that request's job instead.
+     * Stores the row (and its outbox record) through the group-committing {@link JobWriter}; when another request
+     * with the same Idempotency-Key stored its job first, answers with that job instead.
      */
-    private JobEntity persist(Submission submission, JobEntity job, Runnable alongside) {
-        try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                job.persist();
-                alongside.run();
-            });
-        } catch (RuntimeException e) {
-            if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
-                return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e);
-            }
-            throw e;
+    private JobEntity store(Submission submission, JobEntity job, OutboxRecord record) {
+        if (writer.insert(job, record)) {
+            return job;
         }
-        return job;
+        return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() ->
+                new IllegalStateException("job " + job.id + " was skipped as an idempotent duplicate, but no job "
+                        + "holds its key"));
     }
 
     private static void answer(JobEntity job, CacheOutcome outcome, UUID source, List<ResultImage> images,

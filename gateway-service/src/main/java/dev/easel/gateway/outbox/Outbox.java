@@ -8,12 +8,16 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
- * Writes a Kafka record into {@code job_outbox} inside the caller's transaction, and wakes the relay once that
- * transaction commits, so a record is published only if its job row exists and promptly after it does.
+ * Writes Kafka records into {@code job_outbox} inside the caller's transaction (a JTA one, or a JDBC connection
+ * the caller commits), and wakes the relay once that transaction commits, so a record is published only if its
+ * job row exists and promptly after it does.
  */
 @ApplicationScoped
 public class Outbox {
@@ -28,16 +32,19 @@ public class Outbox {
         this.relay = relay;
     }
 
+    private static final String INSERT = """
+            INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
+            VALUES (?, ?, ?, ?, CAST(? AS jsonb))""";
+
+    /** Adds the record to the current JTA transaction; the relay is woken when it commits. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void add(UUID jobId, String topic, String key, byte[] payload, Map<String, String> headers) {
-        entityManager.createNativeQuery("""
-                        INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
-                        VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb))""")
-                .setParameter(1, jobId)
-                .setParameter(2, topic)
-                .setParameter(3, key)
-                .setParameter(4, payload)
-                .setParameter(5, json(headers))
+    public void add(OutboxRecord record) {
+        entityManager.createNativeQuery(INSERT)
+                .setParameter(1, record.jobId())
+                .setParameter(2, record.topic())
+                .setParameter(3, record.key())
+                .setParameter(4, record.payload())
+                .setParameter(5, json(record.headers()))
                 .executeUpdate();
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -51,6 +58,29 @@ public class Outbox {
                 }
             }
         });
+    }
+
+    /**
+     * Adds the records in one statement batch on the caller's connection, which must not be in auto-commit;
+     * the caller calls {@link #committed()} after committing.
+     */
+    public void addAll(Connection connection, List<OutboxRecord> records) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (OutboxRecord record : records) {
+                insert.setObject(1, record.jobId());
+                insert.setString(2, record.topic());
+                insert.setString(3, record.key());
+                insert.setBytes(4, record.payload());
+                insert.setString(5, json(record.headers()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Tells the relay that a connection that {@link #addAll added} records has committed. */
+    public void committed() {
+        relay.wake();
     }
 
     private static String json(Map<String, String> headers) {

@@ -1,0 +1,253 @@
+package dev.easel.gateway.job;
+
+import dev.easel.gateway.outbox.Outbox;
+import dev.easel.gateway.outbox.OutboxRecord;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit for new jobs. Request threads hand their row (and its {@code easel.jobs} outbox record, if any) to
+ * a few writer threads and wait; a writer takes whatever has queued up, at most {@code easel.submit.max-batch}
+ * rows, and inserts them with one statement batch per table in one transaction: one round trip per table and one
+ * WAL flush for the lot instead of a transaction per request. An idle gateway writes a lone row at once; under
+ * load the batches grow by themselves while the previous commit flushes. A request is answered only after its
+ * batch committed, so an accepted job is as durable as with a transaction of its own.
+ *
+ * <p>A row whose {@code Idempotency-Key} is already taken (by a committed row or one earlier in the same batch)
+ * is skipped, not failed ({@code ON CONFLICT DO NOTHING}): the caller then answers with the job that owns the
+ * key. When a batch fails, its rows are written again one transaction each, so one bad row fails only itself.
+ */
+@ApplicationScoped
+public class JobWriter {
+
+    private static final String INSERT = """
+            INSERT INTO jobs (id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
+                cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
+                idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
+                start_deadline, cancel_requested_at)
+            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb),
+                CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?)
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final AgroalDataSource dataSource;
+    private final Outbox outbox;
+    private final JobWriterConfig config;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final DistributionSummary batchRows;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+    private volatile boolean stopped;
+
+    JobWriter(AgroalDataSource dataSource, Outbox outbox, JobWriterConfig config, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.outbox = outbox;
+        this.config = config;
+        this.batchRows = DistributionSummary.builder("easel_submit_batch_rows")
+                .description("New job rows committed together in one transaction").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        for (int i = 0; i < config.writers(); i++) {
+            writers.add(Thread.ofPlatform().name("job-writer-" + i).daemon().start(this::run));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        // Writers finish what is queued before they exit: those requests are waiting for their answer.
+        running = false;
+        for (Thread writer : writers) {
+            try {
+                writer.join(STOP_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stopped = true;
+        failQueued();
+    }
+
+    private void failQueued() {
+        for (Pending pending = queue.poll(); pending != null; pending = queue.poll()) {
+            pending.done().completeExceptionally(new JobWriteException("the gateway is shutting down", null));
+        }
+    }
+
+    /**
+     * Stores the job's row and, with it, its outbox record; returns once they are committed.
+     *
+     * @param record the record that queues the job, or null for a job that needs no worker (a cache hit)
+     * @return false when the row was skipped because its {@code Idempotency-Key} belongs to another job
+     * @throws JobWriteException when the row could not be stored
+     */
+    public boolean insert(JobEntity job, OutboxRecord record) {
+        if (!running) {
+            throw new JobWriteException("the gateway is shutting down", null);
+        }
+        Pending pending = new Pending(job, record, new CompletableFuture<>());
+        queue.add(pending);
+        if (stopped) {
+            failQueued();
+        }
+        try {
+            return pending.done().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JobWriteException failure) {
+                throw failure;
+            }
+            throw new JobWriteException("job " + job.id + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // The row may still be committed: the caller's request fails, the job would run anyway.
+            throw new JobWriteException("job " + job.id + ": interrupted while its row was being stored", e);
+        }
+    }
+
+    /** One row waiting for its batch; {@code done} completes with whether it was inserted. */
+    record Pending(JobEntity job, OutboxRecord record, CompletableFuture<Boolean> done) {
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(config.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, config.maxBatch() - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Nothing may leave a request waiting forever.
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                Log.errorf(e, "job writer: unexpected failure of a batch of %d rows", batch.size());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Commits the batch and completes every pending row's future, one way or the other. */
+    void write(List<Pending> batch) {
+        try {
+            boolean[] inserted = commit(batch);
+            batchRows.record(batch.size());
+            if (batch.stream().anyMatch(p -> p.record() != null)) {
+                outbox.committed();
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(inserted[i]);
+            }
+        } catch (SQLException e) {
+            if (batch.size() > 1) {
+                Log.warnf("job writer: a batch of %d rows failed (%s); writing them one by one", batch.size(),
+                        e.getMessage());
+                for (Pending pending : batch) {
+                    write(List.of(pending));
+                }
+                return;
+            }
+            Pending pending = batch.getFirst();
+            Log.warnf("job %s: row not stored: %s", pending.job().id, e.getMessage());
+            pending.done().completeExceptionally(new JobWriteException("job " + pending.job().id
+                    + " could not be stored: " + e.getMessage(), e));
+        }
+    }
+
+    /** Inserts the rows and the outbox records of those inserted in one transaction; true where a row was inserted. */
+    private boolean[] commit(List<Pending> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                boolean[] inserted = new boolean[batch.size()];
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (Pending pending : batch) {
+                        bind(insert, pending.job());
+                        insert.addBatch();
+                    }
+                    int[] counts = insert.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        inserted[i] = counts[i] > 0;
+                    }
+                }
+                List<OutboxRecord> records = new ArrayList<>(batch.size());
+                for (int i = 0; i < batch.size(); i++) {
+                    if (inserted[i] && batch.get(i).record() != null) {
+                        records.add(batch.get(i).record());
+                    }
+                }
+                if (!records.isEmpty()) {
+                    outbox.addAll(connection, records);
+                }
+                connection.commit();
+                return inserted;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement insert, JobEntity job) throws SQLException {
+        int i = 0;
+        insert.setObject(++i, job.id);
+        insert.setString(++i, job.kind);
+        insert.setString(++i, job.model);
+        insert.setString(++i, job.status);
+        insert.setString(++i, job.spec);
+        insert.setString(++i, job.metadata);
+        insert.setString(++i, job.cacheOutcome);
+        insert.setString(++i, job.cacheKey);
+        insert.setString(++i, job.cacheAnySeedKey);
+        insert.setString(++i, job.cacheScopeKey);
+        insert.setObject(++i, job.cacheSource, Types.OTHER);
+        if (job.cacheSimilarity == null) {
+            insert.setNull(++i, Types.DOUBLE);
+        } else {
+            insert.setDouble(++i, job.cacheSimilarity);
+        }
+        insert.setInt(++i, job.attempts);
+        insert.setInt(++i, job.appliedAttempt);
+        insert.setLong(++i, job.appliedSeq);
+        insert.setString(++i, job.idempotencyKey);
+        insert.setString(++i, job.requestHash);
+        insert.setString(++i, job.result);
+        insert.setString(++i, job.error);
+        insert.setString(++i, job.metrics);
+        timestamp(insert, ++i, job.createdAt);
+        timestamp(insert, ++i, job.startedAt);
+        timestamp(insert, ++i, job.completedAt);
+        timestamp(insert, ++i, job.startDeadline);
+        timestamp(insert, ++i, job.cancelRequestedAt);
+    }
+
+    private static void timestamp(PreparedStatement insert, int index, Instant instant) throws SQLException {
+        insert.setObject(index, instant == null ? null : instant.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+}

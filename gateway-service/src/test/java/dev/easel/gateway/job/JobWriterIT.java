@@ -1,0 +1,184 @@
+package dev.easel.gateway.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.easel.common.json.JsonCodec;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit of new job rows against the real database. */
+@QuarkusTest
+class JobWriterIT {
+
+    @Inject
+    JobWriter writer;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final List<UUID> written = new ArrayList<>();
+
+    @AfterEach
+    void deleteRows() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM jobs WHERE id = ANY (?)")) {
+            Array ids = c.createArrayOf("uuid", written.toArray());
+            delete.setArray(1, ids);
+            delete.executeUpdate();
+        }
+    }
+
+    @Test
+    void everyColumnReadsBackThroughTheEntityMapping() throws JsonProcessingException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        JobEntity job = job("succeeded");
+        job.cacheOutcome = "similar";
+        job.cacheKey = "a".repeat(64);
+        job.cacheAnySeedKey = "b".repeat(64);
+        job.cacheScopeKey = "c".repeat(64);
+        job.cacheSource = UUID.randomUUID();
+        job.cacheSimilarity = 0.93;
+        job.attempts = 2;
+        job.appliedAttempt = 2;
+        job.appliedSeq = 7;
+        job.idempotencyKey = "writer-" + job.id;
+        job.requestHash = "d".repeat(64);
+        job.result = "{\"images\": [{\"key\": \"k\"}]}";
+        job.error = "{\"code\": \"none\"}";
+        job.metrics = "{\"run_ms\": 12}";
+        job.startedAt = now.minusSeconds(3);
+        job.completedAt = now.minusSeconds(1);
+        job.startDeadline = now.plusSeconds(30);
+        job.cancelRequestedAt = now.minusSeconds(2);
+
+        assertThat(writer.insert(job, null)).isTrue();
+
+        JobEntity read = QuarkusTransaction.requiringNew().call(() -> JobEntity.<JobEntity>findById(job.id));
+        assertThat(read).usingRecursiveComparison()
+                .ignoringFields("spec", "metadata", "result", "error", "metrics")
+                .ignoringFieldsMatchingRegexes("\\$\\$_hibernate.*")
+                .isEqualTo(job);
+        // jsonb normalises key order and whitespace; compare the JSON, not the text.
+        assertThat(tree(read.spec)).isEqualTo(tree(job.spec));
+        assertThat(tree(read.metadata)).isEqualTo(tree(job.metadata));
+        assertThat(tree(read.result)).isEqualTo(tree(job.result));
+        assertThat(tree(read.error)).isEqualTo(tree(job.error));
+        assertThat(tree(read.metrics)).isEqualTo(tree(job.metrics));
+    }
+
+    @Test
+    void concurrentRequestsShareTransactions() throws Exception {
+        int threads = 32;
+        int perThread = 20;
+        List<Future<Boolean>> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads * perThread; i++) {
+                JobEntity job = job("queued");
+                answers.add(clients.submit(() -> writer.insert(job, null)));
+            }
+            for (Future<Boolean> answer : answers) {
+                assertThat(answer.get()).isTrue();
+            }
+        }
+
+        assertThat(countRows()).isEqualTo(threads * perThread);
+        assertThat(registry.get("easel_submit_batch_rows").summary().max())
+                .as("rows in the largest transaction").isGreaterThan(1);
+    }
+
+    @Test
+    void aRowWhoseIdempotencyKeyIsTakenIsSkippedEvenWithinOneBatch() throws Exception {
+        String key = "writer-dup-" + UUID.randomUUID();
+        JobEntity first = job("queued");
+        first.idempotencyKey = key;
+        JobEntity second = job("queued");
+        second.idempotencyKey = key;
+        JobWriter.Pending a = pending(first);
+        JobWriter.Pending b = pending(second);
+
+        writer.write(List.of(a, b));
+
+        assertThat(a.done().get()).isTrue();
+        assertThat(b.done().get()).isFalse();
+        assertThat(countRows()).isEqualTo(1);
+        JobEntity holder = QuarkusTransaction.requiringNew().call(() ->
+                JobEntity.<JobEntity>find("idempotencyKey", key).singleResult());
+        assertThat(holder.id).isEqualTo(first.id);
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesFailsAloneAndTheRestOfItsBatchIsStored() throws SQLException {
+        JobEntity good = job("queued");
+        JobEntity bad = job("no-such-status");
+        JobEntity alsoGood = job("queued");
+        JobWriter.Pending a = pending(good);
+        JobWriter.Pending b = pending(bad);
+        JobWriter.Pending c = pending(alsoGood);
+
+        writer.write(List.of(a, b, c));
+
+        assertThat(a.done()).isCompletedWithValue(true);
+        assertThat(c.done()).isCompletedWithValue(true);
+        assertThatThrownBy(() -> b.done().get()).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(JobWriteException.class);
+        assertThat(countRows()).isEqualTo(2);
+    }
+
+    private static JsonNode tree(String json) throws JsonProcessingException {
+        return JsonCodec.mapper().readTree(json);
+    }
+
+    private JobEntity job(String status) {
+        JobEntity job = new JobEntity();
+        job.id = JobIds.next();
+        job.kind = "text-to-image";
+        job.model = "tiny-shapes";
+        job.status = status;
+        job.spec = "{\"prompt\": \"writer test\", \"seed\": 1}";
+        job.metadata = "{\"who\": \"JobWriterIT\"}";
+        job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        written.add(job.id);
+        return job;
+    }
+
+    private static JobWriter.Pending pending(JobEntity job) {
+        return new JobWriter.Pending(job, null, new CompletableFuture<>());
+    }
+
+    private long countRows() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT count(*) FROM jobs WHERE id = ANY (?)")) {
+            count.setArray(1, c.createArrayOf("uuid", written.toArray()));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
