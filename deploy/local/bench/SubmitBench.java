@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Load generator for POST /v1/jobs (run by deploy/local/easel bench-api).
  *
- * <pre>java SubmitBench.java BASE_URL closed CLIENTS SECONDS   # throughput at a fixed number of clients
- * java SubmitBench.java BASE_URL open RATE SECONDS        # latency at a fixed arrival rate</pre>
+ * <pre>java SubmitBench.java BASE_URL closed CLIENTS SECONDS [WARMUP]  # throughput at a fixed number of clients
+ * java SubmitBench.java BASE_URL open RATE SECONDS [WARMUP]        # latency at a fixed arrival rate</pre>
+ *
+ * WARMUP (seconds, default 3) of closed-loop load come first and are not counted: JIT, pools, prepared statements.
  *
  * Every request is a distinct valid text-to-image job; any answer other than 202 counts as an error.
  */
@@ -30,8 +32,8 @@ public class SubmitBench {
         Duration duration = Duration.ofSeconds(Long.parseLong(args[3]));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(base + "/v1/jobs");
-        // Warm-up: JIT, connection pools, prepared statements.
-        closed(client, uri, Math.min(n, 8), Duration.ofSeconds(3));
+        Duration warmup = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 3);
+        closed(client, uri, mode.equals("open") ? Math.min(n, 8) : n, warmup);
         Result result = mode.equals("open") ? open(client, uri, n, duration) : closed(client, uri, n, duration);
         result.print(mode, n, duration);
     }

@@ -16,6 +16,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Turns every failure into {@code application/problem+json}; clients never see a stack trace. */
 public class ProblemMappers {
 
+    // Long enough for a pool to reconnect or a primary to fail over; clients back off from there.
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         return Problem.of(e.status(), e.code(), e.title(), e.getMessage(), path(uri), e.errors()).toResponse();
@@ -59,6 +62,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseOutage.causedBy(e)) {
+            Log.warnf("database unavailable on %s: %s", path(uri), e.getMessage());
+            Response problem = Problem.of(503, "database_unavailable", "Service Unavailable",
+                    "the job store is unavailable; nothing was changed, try again shortly", path(uri), List.of())
+                    .toResponse();
+            return Response.fromResponse(problem).header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
+        }
         Log.errorf(e, "unhandled error on %s", path(uri));
         return Problem.of(500, "internal_error", "Internal Server Error",
                 "the server could not handle the request; it has been logged", path(uri), List.of()).toResponse();

@@ -1,5 +1,6 @@
 package dev.easel.gateway.job;
 
+import dev.easel.gateway.api.DatabaseOutage;
 import dev.easel.gateway.outbox.Outbox;
 import dev.easel.gateway.outbox.OutboxRecord;
 import io.agroal.api.AgroalDataSource;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Group commit for new jobs. Request threads hand their row (and its {@code easel.jobs} outbox record, if any) to
@@ -35,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A row whose {@code Idempotency-Key} is already taken (by a committed row or one earlier in the same batch)
  * is skipped, not failed ({@code ON CONFLICT DO NOTHING}): the caller then answers with the job that owns the
- * key. When a batch fails, its rows are written again one transaction each, so one bad row fails only itself.
+ * key. When the database refuses a batch for its content, its rows are written again one transaction each, so one
+ * bad row fails only itself; when the database is unavailable, the whole batch fails at once (503).
  */
 @ApplicationScoped
 public class JobWriter {
@@ -143,8 +146,8 @@ public class JobWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // Nothing may leave a request waiting forever.
+            } catch (RuntimeException | Error e) {
+                // Nothing may leave a request waiting forever, nor end the writer.
                 batch.forEach(p -> p.done().completeExceptionally(e));
                 Log.errorf(e, "job writer: unexpected failure of a batch of %d rows", batch.size());
             } finally {
@@ -165,7 +168,9 @@ public class JobWriter {
                 batch.get(i).done().complete(inserted[i]);
             }
         } catch (SQLException e) {
-            if (batch.size() > 1) {
+            // Rows one by one only when the batch was refused for its content: with the database away that would
+            // make every row wait out the pool's acquisition timeout in turn.
+            if (batch.size() > 1 && !DatabaseOutage.isOutage(e)) {
                 Log.warnf("job writer: a batch of %d rows failed (%s); writing them one by one", batch.size(),
                         e.getMessage());
                 for (Pending pending : batch) {
@@ -173,10 +178,12 @@ public class JobWriter {
                 }
                 return;
             }
-            Pending pending = batch.getFirst();
-            Log.warnf("job %s: row not stored: %s", pending.job().id, e.getMessage());
-            pending.done().completeExceptionally(new JobWriteException("job " + pending.job().id
-                    + " could not be stored: " + e.getMessage(), e));
+            Log.warnf("job writer: %d row(s) not stored (%s): %s", batch.size(),
+                    batch.stream().map(p -> p.job().id.toString()).collect(Collectors.joining(", ")), e.getMessage());
+            for (Pending pending : batch) {
+                pending.done().completeExceptionally(new JobWriteException("job " + pending.job().id
+                        + " could not be stored: " + e.getMessage(), e));
+            }
         }
     }
 
@@ -208,9 +215,24 @@ public class JobWriter {
                 connection.commit();
                 return inserted;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
+            } catch (AssertionError e) {
+                // pgjdbc's batch path raises this instead of an SQLException when the connection breaks mid-batch
+                // (PostgresOutageIT): it is a connection failure.
+                SQLException broken = new SQLException("the connection broke during the batch: " + e.getMessage(),
+                        "08006", e);
+                rollback(connection, broken);
+                throw broken;
             }
+        }
+    }
+
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -36,6 +36,11 @@ public final class TestDatabase {
         return jdbcUrl(name);
     }
 
+    /** The URL of this database through another address, such as a {@link TcpProxy} in front of the server. */
+    public String jdbcUrlThrough(String host, int port) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
     public void drop() {
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }

@@ -51,6 +51,11 @@ final class Examples {
              "status": 422, "detail": "this Idempotency-Key was already used with a different request body",
              "code": "idempotency_key_reused", "instance": "/v1/jobs"}""";
 
+    static final String PROBLEM_DATABASE = """
+            {"type": "https://easel.dev/problems/database_unavailable", "title": "Service Unavailable", "status": 503,
+             "detail": "the job store is unavailable; nothing was changed, try again shortly",
+             "code": "database_unavailable", "instance": "/v1/jobs"}""";
+
     private Examples() {
     }
 }

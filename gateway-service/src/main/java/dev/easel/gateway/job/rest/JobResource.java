@@ -93,6 +93,9 @@ public class JobResource {
     @APIResponse(responseCode = "422", description = "Idempotency key reused with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "reused", value = Examples.PROBLEM_IDEMPOTENCY)))
+    @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public Response create(byte[] body,
                            @Parameter(description = "Makes retries safe: the same key and body return the same job")
                            @HeaderParam("Idempotency-Key") String idempotencyKey,
@@ -121,6 +124,9 @@ public class JobResource {
             schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "400", description = "Invalid request", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public Response createMultipart(@RestForm("request") String request, @RestForm("image") FileUpload image,
                                     @RestForm("mask") FileUpload mask,
                                     @HeaderParam("Idempotency-Key") String idempotencyKey,
@@ -198,6 +204,9 @@ public class JobResource {
                     @ExampleObject(name = "succeeded", value = Examples.JOB_SUCCEEDED)}))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not found", value = Examples.PROBLEM_NOT_FOUND)))
+    @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobView get(@PathParam("id") String id) {
         return views.of(jobs.get(id));
     }
@@ -208,6 +217,9 @@ public class JobResource {
             schema = @Schema(implementation = JobList.class)))
     @APIResponse(responseCode = "400", description = "Invalid filter, limit or cursor", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobList list(@Parameter(description = "Only jobs in this status") @QueryParam("status") String status,
                         @Parameter(description = "Page size, 1-100 (default 20)") @QueryParam("limit") String limit,
                         @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
@@ -250,6 +262,9 @@ public class JobResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobView cancel(@PathParam("id") String id) {
         return views.of(jobs.cancel(id));
     }

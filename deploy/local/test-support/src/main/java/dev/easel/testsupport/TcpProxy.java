@@ -1,0 +1,128 @@
+package dev.easel.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder in front of a real server, for tests of what a service does when that server becomes
+ * unreachable: {@link #cut()} drops every open connection and refuses new ones (as a crashed or partitioned
+ * server would), {@link #restore()} accepts connections again on the same port.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private ServerSocket server;
+
+    private TcpProxy(String targetHost, int targetPort, int port) {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.port = port;
+    }
+
+    /** A proxy on a free local port, accepting connections. */
+    public static TcpProxy to(String targetHost, int targetPort) {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for a TCP proxy", e);
+        }
+        TcpProxy proxy = new TcpProxy(targetHost, targetPort, port);
+        proxy.restore();
+        return proxy;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts accepting connections again (no-op while it does). */
+    public synchronized void restore() {
+        if (server != null) {
+            return;
+        }
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LocalStack.HOST), port));
+            server = socket;
+            Thread.ofPlatform().daemon().name("tcp-proxy-" + port).start(() -> accept(socket));
+        } catch (IOException e) {
+            throw new UncheckedIOException("TCP proxy cannot listen on port " + port, e);
+        }
+    }
+
+    /** Closes every forwarded connection and stops listening: clients see resets, then refused connections. */
+    public synchronized void cut() {
+        if (server == null) {
+            return;
+        }
+        closeQuietly(server);
+        server = null;
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (IOException e) {
+                return; // closed by cut()
+            }
+            try {
+                Socket upstream = new Socket(targetHost, targetPort);
+                open.add(client);
+                open.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // One side closed or was cut: end both.
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Already closed.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.easel.gateway.api;
+
+import java.sql.SQLException;
+
+/**
+ * Tells a database that cannot serve requests (unreachable, shutting down, out of connections) from a statement it
+ * refused. The first is answered 503 {@code database_unavailable} and retried by clients; the second is a bug
+ * (a constraint or a query of ours), answered 500 and logged.
+ */
+public final class DatabaseOutage {
+
+    private DatabaseOutage() {
+    }
+
+    /** Whether an {@link SQLException} somewhere in the cause chain says the database is unavailable. */
+    public static boolean causedBy(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return isOutage(sql);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Data exceptions (class 22), integrity violations (23) and syntax or access errors (42) come from the
+     * statement; everything else (08 connection exceptions, 53 insufficient resources, 57P shutdowns, the pool's
+     * acquisition timeout without a state) from the database's condition.
+     */
+    public static boolean isOutage(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || !(state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.easel.gateway.health;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.easel.testsupport.LocalStack;
+import dev.easel.testsupport.TcpProxy;
+import dev.easel.testsupport.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL unreachable (every connection dropped, new ones refused, through a TCP proxy in front of the
+ * machine's server): submits and reads answer 503 {@code database_unavailable} with {@code Retry-After} — never a
+ * 500, never a 202 for a job that was not stored — and the gateway serves again once the database is back, with
+ * every job accepted before the outage still there.
+ */
+@QuarkusTest
+@TestProfile(PostgresOutageIT.ThroughProxy.class)
+class PostgresOutageIT {
+
+    static final TcpProxy PROXY = TcpProxy.to(LocalStack.postgresHost(), LocalStack.postgresPort());
+    private static TestDatabase database;
+
+    /** The gateway's own database, reached through {@link #PROXY}. */
+    public static class ThroughProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.jdbc.url", database().jdbcUrlThrough(LocalStack.HOST, PROXY.port()),
+                    // Bounds how long a request waits for a connection while none can be made.
+                    "quarkus.datasource.jdbc.acquisition-timeout", "2S");
+        }
+    }
+
+    private static synchronized TestDatabase database() {
+        if (database == null) {
+            database = TestDatabase.create();
+        }
+        return database;
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        PROXY.close();
+        database().drop();
+    }
+
+    @Test
+    void requestsAnswer503WhileTheDatabaseIsAwayAndNothingAcceptedIsLost() {
+        String run = UUID.randomUUID().toString();
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Response r = submit("before the outage " + run + " " + i);
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(202);
+            accepted.add(r.path("id"));
+        }
+
+        PROXY.cut();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Response r = submit("during the outage " + run + " " + i);
+                assertUnavailable(r);
+            }
+            assertUnavailable(given().get("/v1/jobs/" + accepted.getFirst()));
+        } finally {
+            PROXY.restore();
+        }
+
+        // The pool replaces its dropped connections; the first requests after the outage may still meet one.
+        String[] fresh = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Response r = submit("after the outage " + run);
+            assertThat(r.statusCode()).as(r.asString()).isIn(202, 503);
+            assertThat(r.statusCode()).isEqualTo(202);
+            fresh[0] = r.path("id");
+        });
+        accepted.add(fresh[0]);
+        for (String id : accepted) {
+            Response job = given().get("/v1/jobs/" + id);
+            assertThat(job.statusCode()).as(job.asString()).isEqualTo(200);
+            assertThat(job.<String>path("status")).isEqualTo("queued");
+        }
+        // The database is this test's own: it holds exactly the jobs that were answered 202, none of the refused.
+        Response all = given().queryParam("limit", 100).get("/v1/jobs");
+        assertThat(all.<List<String>>path("data.id")).containsExactlyInAnyOrderElementsOf(accepted);
+    }
+
+    private static Response submit(String prompt) {
+        return given().contentType("application/json").body("{\"prompt\": \"" + prompt + "\"}").post("/v1/jobs");
+    }
+
+    private static void assertUnavailable(Response r) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(503);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.<String>path("code")).isEqualTo("database_unavailable");
+        assertThat(r.header("Retry-After")).isEqualTo("5");
+    }
+}
