@@ -4,8 +4,8 @@ import java.sql.SQLException;
 
 /**
  * Tells a database that cannot serve requests (unreachable, shutting down, out of connections) from a statement it
- * refused. The first is answered 503 {@code database_unavailable} and retried by clients; the second is a bug
- * (a constraint or a query of ours), answered 500 and logged.
+ * refused. The first is answered 503 {@code database_unavailable} and retried by clients; the second is a bug or a
+ * conflict (a constraint, a deadlock, a query of ours), answered 500 and logged where it reaches a client.
  */
 public final class DatabaseOutage {
 
@@ -23,12 +23,14 @@ public final class DatabaseOutage {
     }
 
     /**
-     * Data exceptions (class 22), integrity violations (23) and syntax or access errors (42) come from the
-     * statement; everything else (08 connection exceptions, 53 insufficient resources, 57P shutdowns, the pool's
-     * acquisition timeout without a state) from the database's condition.
+     * Data exceptions (class 22), integrity violations (23), transaction rollbacks such as deadlocks (40) and
+     * syntax or access errors (42) come from the statements and their neighbours; everything else (08 connection
+     * exceptions, 53 insufficient resources, 57P shutdowns, the pool's acquisition timeout and a commit timeout,
+     * both without a state) from the database's condition.
      */
     public static boolean isOutage(SQLException e) {
         String state = e.getSQLState();
-        return state == null || !(state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+        return state == null || !(state.startsWith("22") || state.startsWith("23") || state.startsWith("40")
+                || state.startsWith("42"));
     }
 }

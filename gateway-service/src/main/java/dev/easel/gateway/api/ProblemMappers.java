@@ -65,7 +65,8 @@ public class ProblemMappers {
         if (DatabaseOutage.causedBy(e)) {
             Log.warnf("database unavailable on %s: %s", path(uri), e.getMessage());
             Response problem = Problem.of(503, "database_unavailable", "Service Unavailable",
-                    "the job store is unavailable; nothing was changed, try again shortly", path(uri), List.of())
+                    "the job store is unavailable; the request may not have been stored: send it again, with the "
+                            + "same Idempotency-Key", path(uri), List.of())
                     .toResponse();
             return Response.fromResponse(problem).header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
         }

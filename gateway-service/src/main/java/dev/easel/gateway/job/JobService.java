@@ -280,14 +280,23 @@ public class JobService {
         try {
             stored = insert(submission, job);
         } catch (RuntimeException e) {
-            singleFlight.release(key, job.id);
+            releaseQuietly(key, job.id);
             throw e;
         }
         if (stored != job) {
             // An idempotent replay: this request's own job never existed.
-            singleFlight.release(key, job.id);
+            releaseQuietly(key, job.id);
         }
         return stored;
+    }
+
+    /** Ends a lead whose row was not stored; if Redis fails too, the marker expires or is replaced by followers. */
+    private void releaseQuietly(CacheKey key, UUID jobId) {
+        try {
+            singleFlight.release(key, jobId);
+        } catch (CacheUnavailableException e) {
+            Log.warnf("job %s: in-flight marker not released: %s", jobId, e.getMessage());
+        }
     }
 
     private JobEntity enqueue(Submission submission, CacheOutcome outcome) {

@@ -1,5 +1,6 @@
 package dev.easel.gateway.job;
 
+import dev.easel.gateway.api.ApiException;
 import dev.easel.gateway.api.DatabaseOutage;
 import dev.easel.gateway.outbox.Outbox;
 import dev.easel.gateway.outbox.OutboxRecord;
@@ -14,6 +15,9 @@ import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.Comparator;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +57,8 @@ public class JobWriter {
                 CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?)
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Comparator<Pending> KEY_ORDER = Comparator.comparing(p -> p.job().idempotencyKey,
+            Comparator.nullsLast(Comparator.naturalOrder()));
 
     private final AgroalDataSource dataSource;
     private final Outbox outbox;
@@ -71,6 +78,9 @@ public class JobWriter {
     }
 
     void start(@Observes StartupEvent event) {
+        if (config.writers() < 1 || config.maxBatch() < 1) {
+            throw new IllegalStateException("easel.submit.writers and easel.submit.max-batch must be at least 1");
+        }
         running = true;
         for (int i = 0; i < config.writers(); i++) {
             writers.add(Thread.ofPlatform().name("job-writer-" + i).daemon().start(this::run));
@@ -92,9 +102,14 @@ public class JobWriter {
         failQueued();
     }
 
+    private static ApiException shuttingDown() {
+        return new ApiException(503, "shutting_down", "Service Unavailable",
+                "this gateway is shutting down; nothing was stored, send the request again");
+    }
+
     private void failQueued() {
         for (Pending pending = queue.poll(); pending != null; pending = queue.poll()) {
-            pending.done().completeExceptionally(new JobWriteException("the gateway is shutting down", null));
+            pending.done().completeExceptionally(shuttingDown());
         }
     }
 
@@ -107,7 +122,7 @@ public class JobWriter {
      */
     public boolean insert(JobEntity job, OutboxRecord record) {
         if (!running) {
-            throw new JobWriteException("the gateway is shutting down", null);
+            throw shuttingDown();
         }
         Pending pending = new Pending(job, record, new CompletableFuture<>());
         queue.add(pending);
@@ -115,10 +130,17 @@ public class JobWriter {
             failQueued();
         }
         try {
-            return pending.done().get();
+            return pending.done().get(config.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The batch may still commit: the client is told to retry with its Idempotency-Key (503).
+            throw new JobWriteException("job " + job.id + ": not committed within " + config.commitTimeout(),
+                    new SQLTimeoutException("no commit within " + config.commitTimeout()));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JobWriteException failure) {
                 throw failure;
+            }
+            if (e.getCause() instanceof ApiException refused) {
+                throw refused;
             }
             throw new JobWriteException("job " + job.id + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -157,7 +179,10 @@ public class JobWriter {
     }
 
     /** Commits the batch and completes every pending row's future, one way or the other. */
-    void write(List<Pending> batch) {
+    void write(List<Pending> rows) {
+        // One lock order for the keys in every batch: two writers inserting the same keys in opposite orders
+        // would deadlock on the unique index.
+        List<Pending> batch = rows.stream().sorted(KEY_ORDER).toList();
         try {
             boolean[] inserted = commit(batch);
             batchRows.record(batch.size());
@@ -200,6 +225,12 @@ public class JobWriter {
                     }
                     int[] counts = insert.executeBatch();
                     for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] == Statement.SUCCESS_NO_INFO) {
+                            // reWriteBatchedInserts hides which rows ON CONFLICT skipped; without that, a skipped
+                            // row would count as stored and get no outbox record of its own.
+                            throw new IllegalStateException("the JDBC driver reports no row counts for batches; "
+                                    + "remove reWriteBatchedInserts from the datasource URL");
+                        }
                         inserted[i] = counts[i] > 0;
                     }
                 }

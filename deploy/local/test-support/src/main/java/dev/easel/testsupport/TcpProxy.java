@@ -89,8 +89,16 @@ public final class TcpProxy implements AutoCloseable {
             }
             try {
                 Socket upstream = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(upstream);
+                synchronized (this) {
+                    if (server != socket) {
+                        // cut() ran while this connection was being set up: it must not outlive the cut.
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {

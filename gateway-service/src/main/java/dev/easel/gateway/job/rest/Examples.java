@@ -53,7 +53,8 @@ final class Examples {
 
     static final String PROBLEM_DATABASE = """
             {"type": "https://easel.dev/problems/database_unavailable", "title": "Service Unavailable", "status": 503,
-             "detail": "the job store is unavailable; nothing was changed, try again shortly",
+             "detail": "the job store is unavailable; the request may not have been stored: send it again, \
+            with the same Idempotency-Key",
              "code": "database_unavailable", "instance": "/v1/jobs"}""";
 
     private Examples() {
