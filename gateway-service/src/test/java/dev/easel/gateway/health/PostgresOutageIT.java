@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.TcpProxy;
-import dev.easel.testsupport.TestDatabase;
+import dev.easel.testsupport.LocalStackResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,29 +31,39 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageIT {
 
     static final TcpProxy PROXY = TcpProxy.to(LocalStack.postgresHost(), LocalStack.postgresPort());
-    private static TestDatabase database;
 
-    /** The gateway's own database, reached through {@link #PROXY}. */
+    /** The local stack as for every test, with the run's database reached through {@link #PROXY}. */
     public static class ThroughProxy implements QuarkusTestProfile {
         @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProxiedStack.class));
+        }
+
+        @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.jdbc.url", database().jdbcUrlThrough(LocalStack.HOST, PROXY.port()),
-                    // Bounds how long a request waits for a connection while none can be made.
-                    "quarkus.datasource.jdbc.acquisition-timeout", "2S");
+            // Bounds how long a request waits for a connection while none can be made.
+            return Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S");
         }
     }
 
-    private static synchronized TestDatabase database() {
-        if (database == null) {
-            database = TestDatabase.create();
+    /** {@link LocalStackResource} with the datasource URL pointing at the proxy; it drops the database as usual. */
+    public static class ProxiedStack extends LocalStackResource {
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = new HashMap<>(super.start());
+            config.put("quarkus.datasource.jdbc.url", database().jdbcUrlThrough(LocalStack.HOST, PROXY.port()));
+            return config;
         }
-        return database;
     }
 
     @AfterAll
-    static void dropDatabase() {
+    static void closeProxy() {
         PROXY.close();
-        database().drop();
     }
 
     @Test

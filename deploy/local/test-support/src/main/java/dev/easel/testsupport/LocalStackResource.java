@@ -39,6 +39,11 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** The database this resource created for the run, or null without one. */
+    protected TestDatabase database() {
+        return database;
+    }
+
     @Override
     public void stop() {
         if (topics != null) {
