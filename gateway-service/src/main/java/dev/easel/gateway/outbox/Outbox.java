@@ -22,6 +22,10 @@ import java.util.Map;
 @ApplicationScoped
 public class Outbox {
 
+    private static final String INSERT = """
+            INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
+            VALUES (?, ?, ?, ?, CAST(? AS jsonb))""";
+
     private final EntityManager entityManager;
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
@@ -31,10 +35,6 @@ public class Outbox {
         this.transactions = transactions;
         this.relay = relay;
     }
-
-    private static final String INSERT = """
-            INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
-            VALUES (?, ?, ?, ?, CAST(? AS jsonb))""";
 
     /** Adds the record to the current JTA transaction; the relay is woken when it commits. */
     @Transactional(Transactional.TxType.MANDATORY)

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +23,7 @@ public final class LocalRedis {
     }
 
     public static LocalRedis onFreePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return new LocalRedis(socket.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for a test Redis", e);
-        }
+        return new LocalRedis(LocalStack.freePort());
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,15 @@ public final class LocalStack {
 
     public static String redisUrl() {
         return "redis://" + env("EASEL_REDIS_HOST", HOST) + ":" + intEnv("EASEL_REDIS_PORT", 6379);
+    }
+
+    /** A local port nothing listens on right now, for a server a test starts itself. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
+        }
     }
 
     /** Makes sure Kafka and S3 answer, starting them through the launcher script when they do not. */

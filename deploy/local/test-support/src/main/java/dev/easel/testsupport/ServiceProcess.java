@@ -1,7 +1,6 @@
 package dev.easel.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +41,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the module first (integration tests run after `package`)");
         }
-        int port = freePort();
+        int port = LocalStack.freePort();
         Path log = Files.createTempFile("easel-" + name + "-", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "--sun-misc-unsafe-memory-access=allow",
@@ -128,12 +127,6 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             process.waitFor();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -32,13 +32,7 @@ public final class TcpProxy implements AutoCloseable {
 
     /** A proxy on a free local port, accepting connections. */
     public static TcpProxy to(String targetHost, int targetPort) {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for a TCP proxy", e);
-        }
-        TcpProxy proxy = new TcpProxy(targetHost, targetPort, port);
+        TcpProxy proxy = new TcpProxy(targetHost, targetPort, LocalStack.freePort());
         proxy.restore();
         return proxy;
     }

@@ -38,7 +38,7 @@ public final class TestDatabase {
 
     /** The URL of this database through another address, such as a {@link TcpProxy} in front of the server. */
     public String jdbcUrlThrough(String host, int port) {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        return jdbcUrl(host, port, name);
     }
 
     public void drop() {
@@ -46,7 +46,11 @@ public final class TestDatabase {
     }
 
     private static String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + LocalStack.postgresHost() + ":" + LocalStack.postgresPort() + "/" + database;
+        return jdbcUrl(LocalStack.postgresHost(), LocalStack.postgresPort(), database);
+    }
+
+    private static String jdbcUrl(String host, int port, String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
     private static void execute(String sql) {
