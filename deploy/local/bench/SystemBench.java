@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * <pre>java SystemBench.java BASE_URL idle JOBS WIDTH HEIGHT STEPS
  *     # one job at a time on an idle system: submit -> Started latency, run_ms and its overhead over
  *     # inference_ms; the last line, run_ms_p50=N, is for the caller, which compares it with the engine alone
- * java SystemBench.java BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL
- *     # JOBS submitted at once: jobs per second from the first submit to the last completion</pre>
+ * java SystemBench.java BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_URL...]
+ *     # JOBS submitted at once: jobs per second from the first submit to the last completion, and from the
+ *     # workers' metrics how long jobs waited in the queue while a slot was free (goal: none over 100 ms)</pre>
  *
  * Every job has its own seed and bypasses the result cache, so each one runs the engine; the idle phase then
  * submits its requests again with the cache allowed and times those exact hits.
@@ -37,7 +38,7 @@ public class SystemBench {
         if (args[1].equals("idle")) {
             idle(base, jobs, width, height, steps);
         } else {
-            throughput(base, jobs, width, height, steps, args[6]);
+            throughput(base, jobs, width, height, steps, args[6], List.of(args).subList(7, args.length));
         }
     }
 
@@ -93,7 +94,9 @@ public class SystemBench {
         System.out.printf("run_ms_p50=%.1f%n", pct(runMs, 50));
     }
 
-    private static void throughput(String base, int jobs, int width, int height, int steps, String label) throws Exception {
+    private static void throughput(String base, int jobs, int width, int height, int steps, String label,
+                                   List<String> workers) throws Exception {
+        double[] waitsBefore = idleSlotWaits(workers);
         Instant first = Instant.now();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
@@ -107,6 +110,30 @@ public class SystemBench {
         double seconds = Duration.between(first, last).toNanos() / 1e9;
         System.out.printf("%s: %d jobs (%dx%d, %d steps) in %.1f s = %.2f jobs/s%n", label, jobs, width, height, steps,
                 seconds, jobs / seconds);
+        double[] waits = idleSlotWaits(workers);
+        System.out.printf("  queued while a slot was free: <= 10 ms %.0f, <= 100 ms %.0f, <= 1 s %.0f of %.0f jobs (goal: all <= 100 ms)%n",
+                waits[1] - waitsBefore[1], waits[2] - waitsBefore[2], waits[3] - waitsBefore[3], waits[0] - waitsBefore[0]);
+    }
+
+    /**
+     * The workers' easel_worker_idle_slot_wait_seconds histograms summed: count, then the cumulative buckets
+     * 10 ms, 100 ms and 1 s.
+     */
+    private static double[] idleSlotWaits(List<String> workers) throws Exception {
+        String[] series = {"_count", "_bucket{le=\"0.01\"", "_bucket{le=\"0.1\"", "_bucket{le=\"1.0\""};
+        double[] sums = new double[series.length];
+        for (String worker : workers) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(worker + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : metrics.lines().toList()) {
+                for (int i = 0; i < series.length; i++) {
+                    if (line.startsWith("easel_worker_idle_slot_wait_seconds" + series[i])) {
+                        sums[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+            }
+        }
+        return sums;
     }
 
     private static HttpResponse<String> submit(String base, int width, int height, int steps, int seed, String cache,

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -45,8 +46,10 @@ final class JobSlot {
     private volatile boolean acquiring = true;
     private volatile boolean stopNow;
     private volatile Thread thread;
-    // Wall-clock time the slot last became free (only its consumer thread reads and writes it).
+    // Wall-clock time the slot last became free, and the polls that came back empty since (only its consumer
+    // thread reads and writes them).
     private long freeSinceMillis;
+    private int emptyPollsSinceFree;
     private volatile KafkaShareConsumer<String, byte[]> consumer;
 
     JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
@@ -108,6 +111,7 @@ final class JobSlot {
                 current = current == null ? acquire(c) : settleOrRenew(c, current);
                 if (before != null && current == null) {
                     freeSinceMillis = System.currentTimeMillis();
+                    emptyPollsSinceFree = 0;
                 }
             }
         } catch (WakeupException e) {
@@ -122,7 +126,11 @@ final class JobSlot {
     /** A free slot fetches: at most one record ({@code record_limit}, {@code max.poll.records=1}). */
     private Running acquire(KafkaShareConsumer<String, byte[]> c) {
         Running started = null;
-        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+        ConsumerRecords<String, byte[]> records = c.poll(Duration.ofSeconds(1));
+        if (records.isEmpty()) {
+            emptyPollsSinceFree++;
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
             if (started == null && acquiring) {
                 started = start(record);
             } else {
@@ -143,8 +151,10 @@ final class JobSlot {
         long idleWait = Math.max(0, now - Math.max(freeSinceMillis, record.timestamp()));
         stats.idleSlotWait(Duration.ofMillis(idleWait));
         if (idleWait > IDLE_WAIT_WORTH_LOGGING_MS) {
-            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms)",
-                    record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis);
+            // Empty polls during the wait: the broker answered "nothing to acquire" (another consumer held the
+            // record, or the fetch waited out fetch-max-wait); none: this consumer itself was slow to ask or to hear.
+            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms, %d empty polls since)",
+                    record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis, emptyPollsSinceFree);
         }
     }
 
