@@ -1,0 +1,45 @@
+package dev.easel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.easel.testsupport.LocalStack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy/local/easel's process bookkeeping, in a home of its own so that nothing of the running stack is touched. */
+class LocalScriptTest {
+
+    /**
+     * A pid file outlives its process (a crash, a reboot, kill -9) and its number can be taken by any other
+     * process: the script must neither stop that process nor fail on it.
+     */
+    @Test
+    void stalePidFilesNeitherStopAnotherProcessNorFailTheScript(@TempDir Path home) throws Exception {
+        Process stranger = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/gateway.pid"), Long.toString(stranger.pid()));
+            // A number no process has: the last of the script's candidates is dead.
+            Files.writeString(home.resolve("run/worker.pid"), "4194304");
+
+            ProcessBuilder script = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(), "down")
+                    .redirectErrorStream(true).directory(LocalStack.repoRoot().toFile());
+            script.environment().put("EASEL_HOME", home.toString());
+            Process down = script.start();
+            down.getOutputStream().close();
+            assertThat(down.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(down.exitValue()).as(output).isZero();
+            assertThat(stranger.isAlive()).as("the process that now has the stale pid").isTrue();
+            assertThat(home.resolve("run/gateway.pid")).doesNotExist();
+            assertThat(home.resolve("run/worker.pid")).doesNotExist();
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+}
