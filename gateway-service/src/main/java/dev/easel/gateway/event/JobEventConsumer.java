@@ -3,6 +3,7 @@ package dev.easel.gateway.event;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
+import dev.easel.platform.health.FailureStreak;
 import dev.easel.platform.kafka.TopicsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,8 @@ public class JobEventConsumer {
     private final Counter undecodable;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
+    private final FailureStreak applyFailures = new FailureStreak("job events");
+    private final FailureStreak commitFailures = new FailureStreak("job events: offset commit");
     private volatile boolean running;
 
     JobEventConsumer(JobEventApplier applier, EventsConfig config, TopicsConfig topics,
@@ -114,9 +117,11 @@ public class JobEventConsumer {
                             applyRecord(record);
                             done.put(partition, new OffsetAndMetadata(record.offset() + 1));
                             backoff = Duration.ofMillis(100);
+                            applyFailures.succeeded().ifPresent(Log::info);
                         } catch (RuntimeException e) {
-                            Log.warnf("job %s: applying event at %s@%d failed (%s); retrying in %d ms",
-                                    record.key(), partition, record.offset(), e.getMessage(), backoff.toMillis());
+                            applyFailures.failed("job %s: event at %s@%d not applied (%s); retrying with backoff up to %d ms"
+                                    .formatted(record.key(), partition, record.offset(), e.getMessage(),
+                                            config.maxBackoff().toMillis())).ifPresent(Log::warn);
                             c.seek(partition, record.offset());
                             Thread.sleep(backoff);
                             backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0
@@ -128,9 +133,10 @@ public class JobEventConsumer {
                 if (!done.isEmpty()) {
                     try {
                         c.commitSync(done);
+                        commitFailures.succeeded().ifPresent(Log::info);
                     } catch (org.apache.kafka.common.KafkaException e) {
                         // The events stay applied; after a rebalance or outage they are read again and ignored.
-                        Log.warnf("job events: offset commit failed (%s)", e.getMessage());
+                        commitFailures.failed(e.getMessage()).ifPresent(Log::warn);
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dev.easel.gateway.model;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.queue.WorkerHeartbeat;
+import dev.easel.platform.health.FailureStreak;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
@@ -33,6 +34,7 @@ public class WorkerDirectory {
     private final ValueCommands<String, String> values;
     private final SortedSetCommands<String, String> index;
     private volatile List<WorkerHeartbeat> cached = List.of();
+    private final FailureStreak failures = new FailureStreak("worker heartbeats");
     private ScheduledExecutorService timer;
 
     WorkerDirectory(RedisDataSource redis) {
@@ -72,8 +74,9 @@ public class WorkerDirectory {
                 }
             }
             cached = List.copyOf(workers);
+            failures.succeeded().ifPresent(Log::info);
         } catch (RuntimeException e) {
-            Log.warnf("worker heartbeats unavailable: %s", e.getMessage());
+            failures.failed(e.getMessage()).ifPresent(Log::warn);
             cached = List.of();
         }
     }

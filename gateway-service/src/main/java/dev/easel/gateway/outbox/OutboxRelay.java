@@ -2,6 +2,7 @@ package dev.easel.gateway.outbox;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.platform.health.FailureStreak;
 import dev.easel.platform.kafka.DurableProducers;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -54,7 +55,8 @@ public class OutboxRelay {
     private final Map<String, Object> kafka;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
-    private final Counter failures;
+    private final Counter publishFailures;
+    private final FailureStreak failures = new FailureStreak("outbox relay");
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
@@ -67,7 +69,7 @@ public class OutboxRelay {
         this.kafka = kafka;
         this.published = Counter.builder("easel_outbox_published_records")
                 .description("Outbox records acknowledged by Kafka").register(registry);
-        this.failures = Counter.builder("easel_outbox_publish_failures")
+        this.publishFailures = Counter.builder("easel_outbox_publish_failures")
                 .description("Outbox batches that Kafka did not acknowledge").register(registry);
         registry.gauge("easel_outbox_lag_seconds", oldestPendingMillis, v -> v.get() / 1000.0);
     }
@@ -111,6 +113,7 @@ public class OutboxRelay {
             try {
                 int sent = publishBatch();
                 backoff = MIN_BACKOFF;
+                failures.succeeded().ifPresent(Log::info);
                 if (sent < config.batchSize()) {
                     wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUps.drainPermits();
@@ -119,8 +122,9 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | SQLException e) {
-                failures.increment();
-                Log.warnf("outbox relay: %s; retrying in %d ms", e.getMessage(), backoff.toMillis());
+                publishFailures.increment();
+                failures.failed(e.getMessage() + "; retrying with backoff up to " + config.maxBackoff().toMillis() + " ms")
+                        .ifPresent(Log::warn);
                 if (!sleep(backoff)) {
                     return;
                 }

@@ -3,6 +3,7 @@ package dev.easel.gateway.queue;
 import dev.easel.common.event.JobEvent;
 import dev.easel.gateway.event.JobEventApplier;
 import dev.easel.gateway.job.JobService;
+import dev.easel.platform.health.FailureStreak;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,6 +32,7 @@ public class DeadlineSweeper {
     private final AgroalDataSource dataSource;
     private final JobEventApplier applier;
     private final QueueConfig config;
+    private final FailureStreak failures = new FailureStreak("start-deadline sweep");
     private ScheduledExecutorService timer;
 
     DeadlineSweeper(AgroalDataSource dataSource, JobEventApplier applier, QueueConfig config) {
@@ -54,8 +56,9 @@ public class DeadlineSweeper {
     private void sweepSafely() {
         try {
             sweep();
+            failures.succeeded().ifPresent(Log::info);
         } catch (SQLException | RuntimeException e) {
-            Log.warnf("start-deadline sweep failed: %s", e.getMessage());
+            failures.failed(e.getMessage()).ifPresent(Log::warn);
         }
     }
 

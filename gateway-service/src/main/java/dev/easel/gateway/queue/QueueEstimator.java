@@ -2,6 +2,7 @@ package dev.easel.gateway.queue;
 
 import dev.easel.common.queue.WorkerHeartbeat;
 import dev.easel.gateway.model.WorkerDirectory;
+import dev.easel.platform.health.FailureStreak;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -34,6 +35,7 @@ public class QueueEstimator {
     private final QueueConfig config;
     private final AtomicLong backlog = new AtomicLong();
     private volatile double meanJobSeconds;
+    private final FailureStreak failures = new FailureStreak("queue statistics");
     private ScheduledExecutorService timer;
 
     private final WorkerDirectory workers;
@@ -110,8 +112,9 @@ public class QueueEstimator {
                 double meanMs = rs.getDouble(2);
                 meanJobSeconds = rs.wasNull() ? config.assumedJobSeconds() : meanMs / 1000.0;
             }
+            failures.succeeded().ifPresent(Log::info);
         } catch (SQLException | RuntimeException e) {
-            Log.warnf("queue statistics not refreshed: %s", e.getMessage());
+            failures.failed(e.getMessage()).ifPresent(Log::warn);
         }
     }
 }

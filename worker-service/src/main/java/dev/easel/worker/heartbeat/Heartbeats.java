@@ -3,6 +3,7 @@ package dev.easel.worker.heartbeat;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.queue.WorkerHeartbeat;
+import dev.easel.platform.health.FailureStreak;
 import dev.easel.worker.model.ModelHost;
 import dev.easel.worker.queue.JobSlots;
 import dev.easel.worker.queue.SlotStats;
@@ -41,6 +42,7 @@ public class Heartbeats {
     private final ModelHost models;
     private final WorkerConfig config;
     private final MeterRegistry registry;
+    private final FailureStreak failures = new FailureStreak("heartbeat");
     private ScheduledExecutorService timer;
 
     Heartbeats(RedisDataSource redis, JobSlots jobSlots, SlotStats stats, ModelHost models, WorkerConfig config,
@@ -86,8 +88,9 @@ public class Heartbeats {
                     new String(JsonCodec.encode(heartbeat), StandardCharsets.UTF_8), new SetArgs().ex(config.heartbeatTtl()));
             index.zadd(RedisKeys.WORKERS, System.currentTimeMillis() + config.heartbeatTtl().toMillis(),
                     jobSlots.workerId());
+            failures.succeeded().ifPresent(Log::info);
         } catch (RuntimeException e) {
-            Log.warnf("heartbeat not written: %s", e.getMessage());
+            failures.failed(e.getMessage()).ifPresent(Log::warn);
         }
     }
 }
