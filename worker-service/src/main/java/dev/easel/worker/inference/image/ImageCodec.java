@@ -20,6 +20,8 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Reads input images safely and writes the engine's outputs: PNG with the generation parameters in
@@ -47,7 +49,9 @@ public final class ImageCodec {
             throw new InvalidInputException("image_too_large", field,
                     header.width() + "×" + header.height() + " exceeds " + maxPixels + " pixels");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // Memory-backed streams: ImageIO's factory methods buffer through a temporary file whenever its cache is on
+        // (the default) and the temp folder is writable, a disk round trip for bytes already in memory.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = reader(in, header.mediaType(), field);
             try {
                 reader.setInput(in, true, true);
@@ -116,7 +120,7 @@ public final class ImageCodec {
 
     /** Encodes with {@code writer} into memory and disposes of it. */
     private static byte[] write(ImageWriter writer, ImageWriteParam param, IIOImage image) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             writer.write(null, image, param);
             out.flush();
