@@ -25,9 +25,7 @@ import java.util.regex.Pattern;
 public class SystemBench {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    // A fresh gateway's hit path keeps getting faster for ~15,000 requests on two cores (the JIT compiler is
-    // still busy, measured with -XX:+PrintCompilation): the last of 20,000 show a gateway that has been serving.
-    private static final int HITS = 20000;
+    private static final int HITS = 5000;
     private static final int HITS_REPORTED = 1000;
     private static final String PROMPT = "a large red circle in the center on a white background";
 
