@@ -111,16 +111,18 @@ public class JobEventConsumer {
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                // The backoff and the failure streak end only with a poll in which nothing failed: one partition's
+                // failing event must not be forgiven by the others' successes.
+                boolean failed = false;
                 for (TopicPartition partition : records.partitions()) {
                     for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                         try {
                             applyRecord(record);
                             done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                            backoff = Duration.ofMillis(100);
-                            applyFailures.succeeded().ifPresent(Log::info);
                         } catch (RuntimeException e) {
+                            failed = true;
                             applyFailures.failed("job %s: event at %s@%d not applied (%s); retrying with backoff up to %d ms"
-                                    .formatted(record.key(), partition, record.offset(), e.getMessage(),
+                                    .formatted(record.key(), partition, record.offset(), e,
                                             config.maxBackoff().toMillis())).ifPresent(Log::warn);
                             c.seek(partition, record.offset());
                             Thread.sleep(backoff);
@@ -130,13 +132,17 @@ public class JobEventConsumer {
                         }
                     }
                 }
+                if (!failed && !records.isEmpty()) {
+                    backoff = Duration.ofMillis(100);
+                    applyFailures.succeeded().ifPresent(Log::info);
+                }
                 if (!done.isEmpty()) {
                     try {
                         c.commitSync(done);
                         commitFailures.succeeded().ifPresent(Log::info);
                     } catch (org.apache.kafka.common.KafkaException e) {
                         // The events stay applied; after a rebalance or outage they are read again and ignored.
-                        commitFailures.failed(e.getMessage()).ifPresent(Log::warn);
+                        commitFailures.failed(e.toString()).ifPresent(Log::warn);
                     }
                 }
             }

@@ -76,7 +76,7 @@ public class WorkerDirectory {
             cached = List.copyOf(workers);
             failures.succeeded().ifPresent(Log::info);
         } catch (RuntimeException e) {
-            failures.failed(e.getMessage()).ifPresent(Log::warn);
+            failures.failed(e.toString()).ifPresent(Log::warn);
             cached = List.of();
         }
     }

@@ -123,7 +123,7 @@ public class OutboxRelay {
                 return;
             } catch (RuntimeException | SQLException e) {
                 publishFailures.increment();
-                failures.failed(e.getMessage() + "; retrying with backoff up to " + config.maxBackoff().toMillis() + " ms")
+                failures.failed(e.toString() + "; retrying with backoff up to " + config.maxBackoff().toMillis() + " ms")
                         .ifPresent(Log::warn);
                 if (!sleep(backoff)) {
                     return;
@@ -190,7 +190,9 @@ public class OutboxRelay {
             } catch (ExecutionException e) {
                 Log.debugf("job %s: outbox record not acknowledged: %s", rows.get(i).key(), e.getCause().getMessage());
             } catch (TimeoutException e) {
-                Log.warnf("job %s: no answer from Kafka within %s; the record will be sent again",
+                // Once the deadline has passed every later record times out too: the batch's failure, logged once
+                // by the caller's streak, says how many.
+                Log.debugf("job %s: no answer from Kafka within %s; the record will be sent again",
                         rows.get(i).key(), config.sendTimeout().plus(ACK_GRACE));
             }
         }

@@ -58,7 +58,7 @@ public class DeadlineSweeper {
             sweep();
             failures.succeeded().ifPresent(Log::info);
         } catch (SQLException | RuntimeException e) {
-            failures.failed(e.getMessage()).ifPresent(Log::warn);
+            failures.failed(e.toString()).ifPresent(Log::warn);
         }
     }
 

@@ -114,7 +114,7 @@ public class QueueEstimator {
             }
             failures.succeeded().ifPresent(Log::info);
         } catch (SQLException | RuntimeException e) {
-            failures.failed(e.getMessage()).ifPresent(Log::warn);
+            failures.failed(e.toString()).ifPresent(Log::warn);
         }
     }
 }

@@ -90,7 +90,7 @@ public class Heartbeats {
                     jobSlots.workerId());
             failures.succeeded().ifPresent(Log::info);
         } catch (RuntimeException e) {
-            failures.failed(e.getMessage()).ifPresent(Log::warn);
+            failures.failed(e.toString()).ifPresent(Log::warn);
         }
     }
 }

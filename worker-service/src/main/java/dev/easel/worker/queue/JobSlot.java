@@ -46,10 +46,10 @@ final class JobSlot {
     private volatile boolean acquiring = true;
     private volatile boolean stopNow;
     private volatile Thread thread;
-    // Wall-clock time the slot last became free, and the polls that came back empty since (only its consumer
-    // thread reads and writes them).
+    // Wall-clock times the slot last became free and a poll last came back empty (only its consumer thread reads
+    // and writes them).
     private long freeSinceMillis;
-    private int emptyPollsSinceFree;
+    private long lastEmptyPollMillis;
     private volatile KafkaShareConsumer<String, byte[]> consumer;
 
     JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
@@ -111,7 +111,6 @@ final class JobSlot {
                 current = current == null ? acquire(c) : settleOrRenew(c, current);
                 if (before != null && current == null) {
                     freeSinceMillis = System.currentTimeMillis();
-                    emptyPollsSinceFree = 0;
                 }
             }
         } catch (WakeupException e) {
@@ -128,7 +127,7 @@ final class JobSlot {
         Running started = null;
         ConsumerRecords<String, byte[]> records = c.poll(Duration.ofSeconds(1));
         if (records.isEmpty()) {
-            emptyPollsSinceFree++;
+            lastEmptyPollMillis = System.currentTimeMillis();
         }
         for (ConsumerRecord<String, byte[]> record : records) {
             if (started == null && acquiring) {
@@ -151,10 +150,14 @@ final class JobSlot {
         long idleWait = Math.max(0, now - Math.max(freeSinceMillis, record.timestamp()));
         stats.idleSlotWait(Duration.ofMillis(idleWait));
         if (idleWait > IDLE_WAIT_WORTH_LOGGING_MS) {
-            // Empty polls during the wait: the broker answered "nothing to acquire" (another consumer held the
-            // record, or the fetch waited out fetch-max-wait); none: this consumer itself was slow to ask or to hear.
-            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms, %d empty polls since)",
-                    record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis, emptyPollsSinceFree);
+            // A poll that came back empty after the job was queued: the broker had nothing to give this slot then
+            // (another consumer held the record, or a fetch was not woken by it); none: this consumer itself was
+            // slow to ask or to hear.
+            long emptyAfterQueued = lastEmptyPollMillis - record.timestamp();
+            Log.warnf("job %s: waited %d ms in the queue while slot %d was free (queued %d ms ago, slot free for %d ms; %s)",
+                    record.key(), idleWait, index, now - record.timestamp(), now - freeSinceMillis,
+                    emptyAfterQueued >= 0 ? "a poll came back empty " + emptyAfterQueued + " ms after it was queued"
+                            : "no poll came back empty while it was queued");
         }
     }
 

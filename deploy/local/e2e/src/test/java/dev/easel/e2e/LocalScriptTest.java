@@ -26,12 +26,7 @@ class LocalScriptTest {
             // A number no process has: the last of the script's candidates is dead.
             Files.writeString(home.resolve("run/worker.pid"), "4194304");
 
-            ProcessBuilder script = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(), "down")
-                    .redirectErrorStream(true).directory(LocalStack.repoRoot().toFile());
-            script.environment().put("EASEL_HOME", home.toString());
-            Process down = script.start();
-            down.getOutputStream().close();
-            assertThat(down.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Process down = down(home);
             String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
             assertThat(down.exitValue()).as(output).isZero();
@@ -41,5 +36,39 @@ class LocalScriptTest {
         } finally {
             stranger.destroyForcibly();
         }
+    }
+
+    /**
+     * A process of this home's component is stopped through its pid file, also when its command line is longer
+     * than a pipe write (a JVM's class path is): the check must not lose the process to its own plumbing.
+     */
+    @Test
+    void downStopsTheComponentItsPidFileNames(@TempDir Path home) throws Exception {
+        // sh -c CMD ARG0 ARGS: the marker and a long tail are the process's arguments, as start_jvm writes them.
+        Process component = new ProcessBuilder("sh", "-c", "while :; do sleep 1; done",
+                "-Deasel.home=" + home, "-Deasel.component=worker", "-cp", "x".repeat(16_384)).start();
+        try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/worker.pid"), Long.toString(component.pid()));
+
+            Process down = down(home);
+            String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(down.exitValue()).as(output).isZero();
+            assertThat(component.waitFor(30, TimeUnit.SECONDS)).as("stopped by down: " + output).isTrue();
+            assertThat(output).contains("stopped worker");
+        } finally {
+            component.destroyForcibly();
+        }
+    }
+
+    private static Process down(Path home) throws Exception {
+        ProcessBuilder script = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(), "down")
+                .redirectErrorStream(true).directory(LocalStack.repoRoot().toFile());
+        script.environment().put("EASEL_HOME", home.toString());
+        Process down = script.start();
+        down.getOutputStream().close();
+        assertThat(down.waitFor(60, TimeUnit.SECONDS)).as("down finished").isTrue();
+        return down;
     }
 }
