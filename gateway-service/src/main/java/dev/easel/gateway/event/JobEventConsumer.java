@@ -57,12 +57,14 @@ public class JobEventConsumer {
     private final Counter undecodable;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
-    private final FailureStreak applyFailures = new FailureStreak("job events");
-    private final FailureStreak commitFailures = new FailureStreak("job events: offset commit");
+    private final FailureStreak applyFailures;
+    private final FailureStreak commitFailures;
     private volatile boolean running;
 
     JobEventConsumer(JobEventApplier applier, EventsConfig config, TopicsConfig topics,
                      @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+        this.applyFailures = new FailureStreak("job events", registry);
+        this.commitFailures = new FailureStreak("job events: offset commit", registry);
         this.applier = applier;
         this.config = config;
         this.topics = topics;

@@ -4,6 +4,7 @@ import dev.easel.common.json.JsonCodec;
 import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.queue.WorkerHeartbeat;
 import dev.easel.platform.health.FailureStreak;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
@@ -34,10 +35,11 @@ public class WorkerDirectory {
     private final ValueCommands<String, String> values;
     private final SortedSetCommands<String, String> index;
     private volatile List<WorkerHeartbeat> cached = List.of();
-    private final FailureStreak failures = new FailureStreak("worker heartbeats");
+    private final FailureStreak failures;
     private ScheduledExecutorService timer;
 
-    WorkerDirectory(RedisDataSource redis) {
+    WorkerDirectory(RedisDataSource redis, MeterRegistry registry) {
+        this.failures = new FailureStreak("worker heartbeats", registry);
         this.values = redis.value(String.class);
         this.index = redis.sortedSet(String.class);
     }

@@ -56,7 +56,7 @@ public class OutboxRelay {
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
     private final Counter publishFailures;
-    private final FailureStreak failures = new FailureStreak("outbox relay");
+    private final FailureStreak failures;
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
@@ -64,6 +64,7 @@ public class OutboxRelay {
 
     OutboxRelay(AgroalDataSource dataSource, OutboxConfig config,
                 @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+        this.failures = new FailureStreak("outbox relay", registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;

@@ -5,6 +5,7 @@ import dev.easel.gateway.event.JobEventApplier;
 import dev.easel.gateway.job.JobService;
 import dev.easel.platform.health.FailureStreak;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,10 +33,11 @@ public class DeadlineSweeper {
     private final AgroalDataSource dataSource;
     private final JobEventApplier applier;
     private final QueueConfig config;
-    private final FailureStreak failures = new FailureStreak("start-deadline sweep");
+    private final FailureStreak failures;
     private ScheduledExecutorService timer;
 
-    DeadlineSweeper(AgroalDataSource dataSource, JobEventApplier applier, QueueConfig config) {
+    DeadlineSweeper(AgroalDataSource dataSource, JobEventApplier applier, QueueConfig config, MeterRegistry registry) {
+        this.failures = new FailureStreak("start-deadline sweep", registry);
         this.dataSource = dataSource;
         this.applier = applier;
         this.config = config;

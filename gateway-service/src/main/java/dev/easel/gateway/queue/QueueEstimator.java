@@ -35,12 +35,13 @@ public class QueueEstimator {
     private final QueueConfig config;
     private final AtomicLong backlog = new AtomicLong();
     private volatile double meanJobSeconds;
-    private final FailureStreak failures = new FailureStreak("queue statistics");
+    private final FailureStreak failures;
     private ScheduledExecutorService timer;
 
     private final WorkerDirectory workers;
 
     QueueEstimator(AgroalDataSource dataSource, QueueConfig config, WorkerDirectory workers, MeterRegistry registry) {
+        this.failures = new FailureStreak("queue statistics", registry);
         this.workers = workers;
         this.dataSource = dataSource;
         this.config = config;

@@ -76,6 +76,7 @@ class PostgresOutageIT {
             accepted.add(r.path("id"));
         }
 
+        double statisticsFailuresBefore = taskFailures("queue_statistics");
         PROXY.cut();
         try {
             for (int i = 0; i < 4; i++) {
@@ -83,6 +84,9 @@ class PostgresOutageIT {
                 assertUnavailable(r);
             }
             assertUnavailable(given().get("/v1/jobs/" + accepted.getFirst()));
+            // The once-a-second queue statistics fail too; their log is throttled, the metric counts each attempt.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> taskFailures("queue_statistics") > statisticsFailuresBefore);
         } finally {
             PROXY.restore();
         }
@@ -108,6 +112,13 @@ class PostgresOutageIT {
 
     private static Response submit(String prompt) {
         return given().contentType("application/json").body("{\"prompt\": \"" + prompt + "\"}").post("/v1/jobs");
+    }
+
+    /** easel_task_failures_total for one task, from the Prometheus endpoint (0 before the first failure). */
+    private static double taskFailures(String task) {
+        String prefix = "easel_task_failures_total{task=\"" + task + "\"";
+        return given().get("/q/metrics").asString().lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void assertUnavailable(Response r) {

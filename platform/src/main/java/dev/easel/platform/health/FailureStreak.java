@@ -1,6 +1,9 @@
 package dev.easel.platform.health;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -8,7 +11,8 @@ import java.util.function.LongSupplier;
  * The consecutive failures of one recurring task (a timer, a retry loop), so that its log says when an outage of
  * what it depends on began, that it is still going on, and when it ended, instead of one line per attempt: a
  * once-a-second task would otherwise write 3,600 warnings in an hour of database outage. It decides which lines
- * are worth writing; the caller writes them, with its own logger.
+ * are worth writing; the caller writes them, with its own logger. Every failed attempt still counts in
+ * {@code easel_task_failures_total{task}}, so alerts do not depend on the logs.
  */
 public final class FailureStreak {
 
@@ -18,18 +22,24 @@ public final class FailureStreak {
     private final String task;
     private final long remindEveryNanos;
     private final LongSupplier nanoClock;
+    private final Counter attempts;
     private long failures;
     private long startedAt;
     private long remindedAt;
 
-    public FailureStreak(String task) {
-        this(task, REMIND_EVERY, System::nanoTime);
+    /** @param task what the log lines name, e.g. "queue statistics"; its metric tag is "queue_statistics" */
+    public FailureStreak(String task, MeterRegistry registry) {
+        this(task, registry, REMIND_EVERY, System::nanoTime);
     }
 
-    FailureStreak(String task, Duration remindEvery, LongSupplier nanoClock) {
+    FailureStreak(String task, MeterRegistry registry, Duration remindEvery, LongSupplier nanoClock) {
         this.task = task;
         this.remindEveryNanos = remindEvery.toNanos();
         this.nanoClock = nanoClock;
+        this.attempts = Counter.builder("easel_task_failures")
+                .description("Failed attempts of a recurring task (its log shows only the start, a reminder a minute and the end of a streak)")
+                .tag("task", task.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"))
+                .register(registry);
     }
 
     /**
@@ -38,6 +48,7 @@ public final class FailureStreak {
      */
     public synchronized Optional<String> failed(String error) {
         long now = nanoClock.getAsLong();
+        attempts.increment();
         failures++;
         if (failures == 1) {
             startedAt = now;

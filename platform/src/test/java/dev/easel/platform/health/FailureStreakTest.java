@@ -2,6 +2,7 @@ package dev.easel.platform.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class FailureStreakTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final FailureStreak streak = new FailureStreak("queue statistics", Duration.ofMinutes(1), now::get);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FailureStreak streak = new FailureStreak("queue statistics", registry, Duration.ofMinutes(1), now::get);
 
     @Test
     void anHourOfOnceASecondFailuresWritesTheFirstThenOneLinePerMinuteThenTheRecovery() {
@@ -27,6 +29,8 @@ class FailureStreakTest {
         assertThat(lines.getFirst()).isEqualTo("queue statistics: connection refused");
         assertThat(lines.get(1)).isEqualTo("queue statistics: still failing, 61 attempts in 60 s: connection refused");
         assertThat(lines.getLast()).isEqualTo("queue statistics: working again after 3600 failed attempts over 3600 s");
+        assertThat(registry.get("easel_task_failures").tag("task", "queue_statistics").counter().count())
+                .as("every attempt counted, logged or not").isEqualTo(3600);
     }
 
     @Test

@@ -42,7 +42,7 @@ public class Heartbeats {
     private final ModelHost models;
     private final WorkerConfig config;
     private final MeterRegistry registry;
-    private final FailureStreak failures = new FailureStreak("heartbeat");
+    private final FailureStreak failures;
     private ScheduledExecutorService timer;
 
     Heartbeats(RedisDataSource redis, JobSlots jobSlots, SlotStats stats, ModelHost models, WorkerConfig config,
@@ -54,6 +54,7 @@ public class Heartbeats {
         this.models = models;
         this.config = config;
         this.registry = registry;
+        this.failures = new FailureStreak("heartbeat", registry);
     }
 
     void start(@Observes StartupEvent event) {
