@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.TcpProxy;
 import dev.easel.testsupport.LocalStackResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageIT {
 
     static final TcpProxy PROXY = TcpProxy.to(LocalStack.postgresHost(), LocalStack.postgresPort());
+
+    @Inject
+    MeterRegistry registry;
 
     /** The local stack as for every test, with the run's database reached through {@link #PROXY}. */
     public static class ThroughProxy implements QuarkusTestProfile {
@@ -114,11 +119,8 @@ class PostgresOutageIT {
         return given().contentType("application/json").body("{\"prompt\": \"" + prompt + "\"}").post("/v1/jobs");
     }
 
-    /** easel_task_failures_total for one task, from the Prometheus endpoint (0 before the first failure). */
-    private static double taskFailures(String task) {
-        String prefix = "easel_task_failures_total{task=\"" + task + "\"";
-        return given().get("/q/metrics").asString().lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    private double taskFailures(String task) {
+        return registry.get("easel_task_failures").tag("task", task).counter().count();
     }
 
     private static void assertUnavailable(Response r) {
