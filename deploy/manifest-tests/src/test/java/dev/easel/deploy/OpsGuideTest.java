@@ -149,7 +149,8 @@ class OpsGuideTest {
 
     @Test
     void everyMetricAndLabelValueItNamesExists() throws IOException {
-        String sources = sources("gateway-service/src/main/java") + sources("worker-service/src/main/java");
+        String sources = sources("gateway-service/src/main/java") + sources("worker-service/src/main/java")
+                + sources("platform/src/main/java");
         Matcher metric = METRIC.matcher(guide);
         Set<String> named = new TreeSet<>();
         while (metric.find()) {
