@@ -24,6 +24,13 @@ public interface OutboxConfig {
     @WithDefault("5s")
     Duration maxBackoff();
 
+    /**
+     * After this many deleted rows the relay vacuums {@code job_outbox} itself (0: never), so that the queue
+     * table stays a few pages large even where autovacuum is off or lags behind.
+     */
+    @WithDefault("10000")
+    int vacuumEvery();
+
     /** How long one batch may wait for the broker's acknowledgements before it counts as failed. */
     @WithDefault("15s")
     Duration sendTimeout();

@@ -57,6 +57,7 @@ public class OutboxRelay {
     private final Counter published;
     private final Counter publishFailures;
     private final FailureStreak failures;
+    private final OutboxVacuum vacuum;
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
@@ -65,6 +66,7 @@ public class OutboxRelay {
     OutboxRelay(AgroalDataSource dataSource, OutboxConfig config,
                 @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.failures = new FailureStreak("outbox relay", registry);
+        this.vacuum = new OutboxVacuum(dataSource, config.vacuumEvery(), registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
@@ -163,6 +165,7 @@ public class OutboxRelay {
                 }
                 connection.commit();
                 published.increment(delivered.size());
+                vacuum.deleted(delivered.size());
                 if (delivered.size() < rows.size()) {
                     throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
