@@ -7,19 +7,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Load generator for POST /v1/jobs (run by deploy/local/easel bench-api).
+ * Load generator for POST /v1/jobs (run by deploy/local/easel bench-api, which compiles this folder: the benches
+ * share HttpWire).
  *
- * <pre>java SubmitBench.java BASE_URL closed CLIENTS SECONDS [WARMUP]  # throughput at a fixed number of clients
- * java SubmitBench.java BASE_URL open RATE SECONDS [WARMUP]        # latency at a fixed arrival rate</pre>
+ * <pre>java -cp CLASSES SubmitBench BASE_URL closed CLIENTS SECONDS [WARMUP]  # throughput at a fixed number of clients
+ * java -cp CLASSES SubmitBench BASE_URL open RATE SECONDS [WARMUP]        # latency at a fixed arrival rate</pre>
  *
  * WARMUP (seconds, default 3) of the same load come first and are not counted: JIT, pools, prepared statements, and
  * in the open loop the gateway's worker threads for that rate (the first second after a switch from a closed loop
@@ -202,11 +201,7 @@ public class SubmitBench {
             /** Sends a new job; its latency counts from {@code dueNanos}. */
             void send(long dueNanos) throws IOException {
                 String body = "{\"prompt\": \"bench " + RUN + " " + (++seq) + " a red circle\", \"seed\": 1}";
-                byte[] bytes = ("POST /v1/jobs HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                        + "\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.UTF_8);
-                ByteBuffer out = ByteBuffer.wrap(bytes);
+                ByteBuffer out = ByteBuffer.wrap(HttpWire.postJson(address, "/v1/jobs", body));
                 since = dueNanos;
                 while (out.hasRemaining()) {
                     channel.write(out);
@@ -229,7 +224,7 @@ public class SubmitBench {
                     close();
                     return false;
                 }
-                int status = Response.complete(in.array(), in.position());
+                int status = HttpWire.complete(in.array(), in.position());
                 if (status == 0) {
                     return false;
                 }
@@ -245,73 +240,6 @@ public class SubmitBench {
                     connections.decrementAndGet();
                 }
             }
-        }
-    }
-
-    /** Just enough of HTTP/1.1 to tell where a response ends. */
-    private static final class Response {
-
-        /** The status code once {@code buf[0, length)} holds a whole response, else 0. */
-        static int complete(byte[] buf, int length) {
-            int headerEnd = indexOf(buf, 0, length, "\r\n\r\n");
-            if (headerEnd < 0) {
-                return 0;
-            }
-            String head = new String(buf, 0, headerEnd, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-            int status = Integer.parseInt(head.substring(9, 12));
-            int bodyStart = headerEnd + 4;
-            int contentLength = header(head, "content-length");
-            if (contentLength >= 0) {
-                return length >= bodyStart + contentLength ? status : 0;
-            }
-            if (head.contains("\r\ntransfer-encoding: chunked")) {
-                return chunkedEnd(buf, bodyStart, length) ? status : 0;
-            }
-            return status;
-        }
-
-        private static int header(String head, String name) {
-            int at = head.indexOf("\r\n" + name + ":");
-            if (at < 0) {
-                return -1;
-            }
-            int from = at + name.length() + 3;
-            int to = head.indexOf("\r\n", from);
-            return Integer.parseInt(head.substring(from, to < 0 ? head.length() : to).trim());
-        }
-
-        private static boolean chunkedEnd(byte[] buf, int from, int length) {
-            int at = from;
-            while (true) {
-                int lineEnd = indexOf(buf, at, length, "\r\n");
-                if (lineEnd < 0) {
-                    return false;
-                }
-                String size = new String(buf, at, lineEnd - at, StandardCharsets.ISO_8859_1);
-                int semicolon = size.indexOf(';');
-                int chunk = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
-                if (chunk == 0) {
-                    return indexOf(buf, lineEnd, length, "\r\n\r\n") >= 0;
-                }
-                at = lineEnd + 2 + chunk + 2;
-                if (at > length) {
-                    return false;
-                }
-            }
-        }
-
-        private static int indexOf(byte[] buf, int from, int length, String needle) {
-            byte[] n = needle.getBytes(StandardCharsets.ISO_8859_1);
-            outer:
-            for (int i = from; i <= length - n.length; i++) {
-                for (int j = 0; j < n.length; j++) {
-                    if (buf[i + j] != n[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
         }
     }
 

@@ -1,3 +1,4 @@
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,12 +11,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end measurements of a running gateway with its workers (run by deploy/local/easel bench-system).
+ * End-to-end measurements of a running gateway with its workers (run by deploy/local/easel bench-system,
+ * which compiles this folder).
  *
- * <pre>java SystemBench.java BASE_URL idle JOBS WIDTH HEIGHT STEPS
+ * <pre>java -cp CLASSES SystemBench BASE_URL idle JOBS WIDTH HEIGHT STEPS
  *     # one job at a time on an idle system: submit -> Started latency, run_ms and its overhead over
  *     # inference_ms; the last line, run_ms_p50=N, is for the caller, which compares it with the engine alone
- * java SystemBench.java BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_URL...]
+ * java -cp CLASSES SystemBench BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_URL...]
  *     # JOBS submitted at once: jobs per second from the first submit to the last completion, and from the
  *     # workers' metrics how long jobs waited in the queue while a slot was free (goal: none over 100 ms)</pre>
  *
@@ -74,14 +76,24 @@ public class SystemBench {
         // The first hits run through code still being compiled (JIT) in this client and in a freshly started
         // gateway, and each entry's first hit checks storage: both the first hits and the last ones, after
         // thousands (the steady state of a gateway that has been serving), are reported.
+        // They go over one keep-alive connection without a client library (HttpWire), so that what is timed is
+        // the gateway's answer rather than java.net.http's thread hand-offs.
         List<Double> hits = new ArrayList<>();
-        for (int round = 0; round < Math.max(1, HITS / jobs); round++) {
-            for (int i = 0; i < jobs; i++) {
-                long start = System.nanoTime();
-                HttpResponse<String> answer = submit(base, width, height, steps, 7000 + i, "use", false);
-                hits.add((System.nanoTime() - start) / 1e6);
-                if (answer.statusCode() != 200 || !answer.body().contains("\"cache\":\"hit\"")) {
-                    throw new IllegalStateException("expected a cache hit: " + answer.body());
+        URI uri = URI.create(base);
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        byte[][] requests = new byte[jobs][];
+        for (int i = 0; i < jobs; i++) {
+            requests[i] = HttpWire.postJson(address, "/v1/jobs", body(width, height, steps, 7000 + i, "use"));
+        }
+        try (HttpWire.Connection connection = new HttpWire.Connection(address)) {
+            for (int round = 0; round < Math.max(1, HITS / jobs); round++) {
+                for (int i = 0; i < jobs; i++) {
+                    long start = System.nanoTime();
+                    int status = connection.exchange(requests[i]);
+                    hits.add((System.nanoTime() - start) / 1e6);
+                    if (status != 200 || !connection.body().contains("\"cache\":\"hit\"")) {
+                        throw new IllegalStateException("expected a cache hit: " + status + " " + connection.body());
+                    }
                 }
             }
         }
@@ -138,11 +150,9 @@ public class SystemBench {
 
     private static HttpResponse<String> submit(String base, int width, int height, int steps, int seed, String cache,
                                                boolean waitForResult) throws Exception {
-        String body = """
-                {"prompt": "%s", "width": %d, "height": %d, "steps": %d, "seed": %d, "cache": "%s"}"""
-                .formatted(PROMPT, width, height, steps, seed, cache);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(width, height, steps, seed, cache)));
         if (waitForResult) {
             request.header("Prefer", "wait=60");
         }
@@ -151,6 +161,12 @@ public class SystemBench {
             throw new IllegalStateException("submit answered " + answer.statusCode() + ": " + answer.body());
         }
         return answer;
+    }
+
+    private static String body(int width, int height, int steps, int seed, String cache) {
+        return """
+                {"prompt": "%s", "width": %d, "height": %d, "steps": %d, "seed": %d, "cache": "%s"}"""
+                .formatted(PROMPT, width, height, steps, seed, cache);
     }
 
     private static String awaitDone(String base, String id) throws Exception {
