@@ -117,6 +117,7 @@ public class OutboxRelay {
                 int sent = publishBatch();
                 backoff = MIN_BACKOFF;
                 failures.succeeded().ifPresent(Log::info);
+                vacuum.runIfDue();
                 if (sent < config.batchSize()) {
                     wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUps.drainPermits();

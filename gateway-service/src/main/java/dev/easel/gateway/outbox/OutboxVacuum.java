@@ -13,8 +13,9 @@ import java.sql.Statement;
  * Keeps {@code job_outbox} small. Every row of the outbox is deleted milliseconds after it was inserted, so
  * without vacuum the table is soon almost all dead tuples, and the relay's claim and the writers' inserts work
  * through them. Autovacuum would do this, but it may be off (as on the machines this project is developed on) or
- * busy elsewhere; the relay therefore vacuums after every {@code easel.outbox.vacuum-every} rows it deleted. {@code SKIP_LOCKED} leaves the table alone while another vacuum (autovacuum, another replica) holds
- * it; {@code TRUNCATE false} never takes the exclusive lock that returning empty pages to the file system needs,
+ * busy elsewhere; the relay therefore vacuums after every {@code easel.outbox.vacuum-every} rows it deleted.
+ * {@code SKIP_LOCKED} leaves the table alone while another vacuum (autovacuum, another replica) holds it;
+ * {@code TRUNCATE false} never takes the exclusive lock that returning empty pages to the file system needs,
  * which would hold up inserts: the space is reused instead.
  */
 final class OutboxVacuum {
@@ -33,13 +34,17 @@ final class OutboxVacuum {
         this.failures = new FailureStreak("outbox vacuum", registry);
     }
 
-    /** Counts rows the relay deleted (committed); vacuums once enough have accumulated. Relay thread only. */
+    /** Counts rows the relay deleted (committed). Relay thread only. */
     void deleted(int rows) {
-        if (every <= 0) {
-            return;
-        }
         deletedSince += rows;
-        if (deletedSince < every) {
+    }
+
+    /**
+     * Vacuums once enough deleted rows have accumulated. The relay calls it between batches, with no connection of
+     * its own held, so the claim's connection and transaction never wait on a vacuum. Relay thread only.
+     */
+    void runIfDue() {
+        if (every <= 0 || deletedSince < every) {
             return;
         }
         deletedSince = 0;
