@@ -1,5 +1,4 @@
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
@@ -68,6 +67,8 @@ public class SubmitBench {
         private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
         private final AtomicInteger connections = new AtomicInteger();
         private volatile boolean sending = true;
+        // Read after the sender has been joined.
+        private IOException senderFailure;
         private long[] latencies = new long[1 << 16];
         private int count;
         private long errors;
@@ -126,13 +127,12 @@ public class SubmitBench {
                             } else {
                                 LockSupport.parkNanos(50_000);
                                 conn = idle.poll();
-                                continue;
                             }
                         }
                         conn.send(due);
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    senderFailure = e;
                 } finally {
                     sending = false;
                 }
@@ -148,6 +148,9 @@ public class SubmitBench {
                 selector.selectedKeys().clear();
             }
             sender.join();
+            if (senderFailure != null) {
+                throw senderFailure;
+            }
             long elapsed = System.nanoTime() - start;
             for (Conn conn : idle) {
                 conn.close();
