@@ -14,16 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.sql.Statement;
-import java.util.Comparator;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +36,7 @@ import java.util.stream.Collectors;
 /**
  * Group commit for new jobs. Request threads hand their row (and its {@code easel.jobs} outbox record, if any) to
  * a few writer threads and wait; a writer takes whatever has queued up, at most {@code easel.submit.max-batch}
- * rows, and inserts them with one statement batch per table in one transaction: one round trip per table and one
+ * rows, and inserts them, with the outbox records of those inserted, in one statement: one round trip and one
  * WAL flush for the lot instead of a transaction per request. An idle gateway writes a lone row at once; under
  * load the batches grow by themselves while the previous commit flushes. A request is answered only after its
  * batch committed, so an accepted job is as durable as with a transaction of its own.
@@ -48,14 +49,39 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class JobWriter {
 
+    // The whole batch in one statement: the job rows and the outbox records of those inserted, one round trip and
+    // atomic without an explicit transaction (a JDBC statement batch in auto-commit is not: pgjdbc syncs long
+    // batches part way). Each column travels as one array; unnest turns them back into rows.
     private static final String INSERT = """
-            INSERT INTO jobs (id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
-                cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
-                idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
-                start_deadline, cancel_requested_at)
-            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb),
-                CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?)
-            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""";
+            WITH input AS (
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::text[], ?::text[], ?::text[], ?::uuid[], ?::float8[], ?::int4[], ?::int4[], ?::int8[], ?::text[],
+                    ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                    ?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY
+                AS r(id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
+                    cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
+                    idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
+                    start_deadline, cancel_requested_at, position)
+            ), inserted AS (
+                INSERT INTO jobs (id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
+                    cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
+                    idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
+                    start_deadline, cancel_requested_at)
+                SELECT id, kind, model, status, CAST(spec AS jsonb), CAST(metadata AS jsonb), cache_outcome, cache_key,
+                    cache_any_seed_key, cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt,
+                    applied_seq, idempotency_key, request_hash, CAST(result AS jsonb), CAST(error AS jsonb),
+                    CAST(metrics AS jsonb), created_at, started_at, completed_at, start_deadline, cancel_requested_at
+                FROM input ORDER BY position
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id
+            ), queued AS (
+                INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
+                SELECT o.job_id, o.topic, o.record_key, o.payload, CAST(o.headers AS jsonb)
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bytea[], ?::text[])
+                    AS o(job_id, topic, record_key, payload, headers)
+                JOIN inserted ON inserted.id = o.job_id
+            )
+            SELECT id FROM inserted""";
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final Comparator<Pending> KEY_ORDER = Comparator.comparing(p -> p.job().idempotencyKey,
             Comparator.nullsLast(Comparator.naturalOrder()));
@@ -212,95 +238,64 @@ public class JobWriter {
         }
     }
 
-    /** Inserts the rows and the outbox records of those inserted in one transaction; true where a row was inserted. */
+    /** Inserts the rows and the outbox records of those inserted in one statement; true where a row was inserted. */
     private boolean[] commit(List<Pending> batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                boolean[] inserted = new boolean[batch.size()];
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (Pending pending : batch) {
-                        bind(insert, pending.job());
-                        insert.addBatch();
-                    }
-                    int[] counts = insert.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        if (counts[i] == Statement.SUCCESS_NO_INFO) {
-                            // reWriteBatchedInserts hides which rows ON CONFLICT skipped; without that, a skipped
-                            // row would count as stored and get no outbox record of its own.
-                            throw new IllegalStateException("the JDBC driver reports no row counts for batches; "
-                                    + "remove reWriteBatchedInserts from the datasource URL");
-                        }
-                        inserted[i] = counts[i] > 0;
+            connection.setAutoCommit(true);
+            Set<UUID> stored = new HashSet<>();
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                bind(connection, insert, batch);
+                try (ResultSet ids = insert.executeQuery()) {
+                    while (ids.next()) {
+                        stored.add(ids.getObject(1, UUID.class));
                     }
                 }
-                List<OutboxRecord> records = new ArrayList<>(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    if (inserted[i] && batch.get(i).record() != null) {
-                        records.add(batch.get(i).record());
-                    }
-                }
-                if (!records.isEmpty()) {
-                    outbox.addAll(connection, records);
-                }
-                connection.commit();
-                return inserted;
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } catch (AssertionError e) {
-                // pgjdbc's batch path raises this instead of an SQLException when the connection breaks mid-batch
-                // (PostgresOutageIT): it is a connection failure.
-                SQLException broken = new SQLException("the connection broke during the batch: " + e.getMessage(),
-                        "08006", e);
-                rollback(connection, broken);
-                throw broken;
+            }
+            boolean[] inserted = new boolean[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                inserted[i] = stored.contains(batch.get(i).job().id);
+            }
+            return inserted;
+        }
+    }
+
+    /** One array per column: the jobs' 25, then the outbox records' 5. */
+    private static void bind(Connection connection, PreparedStatement insert, List<Pending> batch) throws SQLException {
+        int n = batch.size();
+        Object[][] columns = new Object[25][n];
+        List<OutboxRecord> records = new ArrayList<>(n);
+        for (int row = 0; row < n; row++) {
+            JobEntity job = batch.get(row).job();
+            Object[] values = {job.id, job.kind, job.model, job.status, job.spec, job.metadata, job.cacheOutcome,
+                    job.cacheKey, job.cacheAnySeedKey, job.cacheScopeKey, job.cacheSource, job.cacheSimilarity,
+                    job.attempts, job.appliedAttempt, job.appliedSeq, job.idempotencyKey, job.requestHash, job.result,
+                    job.error, job.metrics, text(job.createdAt), text(job.startedAt), text(job.completedAt),
+                    text(job.startDeadline), text(job.cancelRequestedAt)};
+            for (int column = 0; column < values.length; column++) {
+                columns[column][row] = values[column];
+            }
+            if (batch.get(row).record() != null) {
+                records.add(batch.get(row).record());
             }
         }
-    }
-
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private static void bind(PreparedStatement insert, JobEntity job) throws SQLException {
+        String[] types = {"uuid", "text", "text", "text", "text", "text", "text", "text", "text", "text", "uuid",
+                "float8", "int4", "int4", "int8", "text", "text", "text", "text", "text", "timestamptz", "timestamptz",
+                "timestamptz", "timestamptz", "timestamptz"};
         int i = 0;
-        insert.setObject(++i, job.id);
-        insert.setString(++i, job.kind);
-        insert.setString(++i, job.model);
-        insert.setString(++i, job.status);
-        insert.setString(++i, job.spec);
-        insert.setString(++i, job.metadata);
-        insert.setString(++i, job.cacheOutcome);
-        insert.setString(++i, job.cacheKey);
-        insert.setString(++i, job.cacheAnySeedKey);
-        insert.setString(++i, job.cacheScopeKey);
-        insert.setObject(++i, job.cacheSource, Types.OTHER);
-        if (job.cacheSimilarity == null) {
-            insert.setNull(++i, Types.DOUBLE);
-        } else {
-            insert.setDouble(++i, job.cacheSimilarity);
+        for (int column = 0; column < columns.length; column++) {
+            insert.setArray(++i, connection.createArrayOf(types[column], columns[column]));
         }
-        insert.setInt(++i, job.attempts);
-        insert.setInt(++i, job.appliedAttempt);
-        insert.setLong(++i, job.appliedSeq);
-        insert.setString(++i, job.idempotencyKey);
-        insert.setString(++i, job.requestHash);
-        insert.setString(++i, job.result);
-        insert.setString(++i, job.error);
-        insert.setString(++i, job.metrics);
-        timestamp(insert, ++i, job.createdAt);
-        timestamp(insert, ++i, job.startedAt);
-        timestamp(insert, ++i, job.completedAt);
-        timestamp(insert, ++i, job.startDeadline);
-        timestamp(insert, ++i, job.cancelRequestedAt);
+        insert.setArray(++i, connection.createArrayOf("uuid", records.stream().map(OutboxRecord::jobId).toArray()));
+        insert.setArray(++i, connection.createArrayOf("text", records.stream().map(OutboxRecord::topic).toArray()));
+        insert.setArray(++i, connection.createArrayOf("text", records.stream().map(OutboxRecord::key).toArray()));
+        insert.setArray(++i, connection.createArrayOf("bytea", records.stream().map(OutboxRecord::payload)
+                .toArray(byte[][]::new)));
+        insert.setArray(++i, connection.createArrayOf("text", records.stream()
+                .map(r -> Outbox.headersJson(r.headers())).toArray()));
     }
 
-    private static void timestamp(PreparedStatement insert, int index, Instant instant) throws SQLException {
-        insert.setObject(index, instant == null ? null : instant.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    /** ISO-8601, which PostgreSQL reads as a timestamptz. */
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

@@ -8,16 +8,13 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes Kafka records into {@code job_outbox} inside the caller's transaction (a JTA one, or a JDBC connection
- * the caller commits), and wakes the relay once that transaction commits, so a record is published only if its
- * job row exists and promptly after it does.
+ * Writes Kafka records into {@code job_outbox} inside the caller's JTA transaction and wakes the relay once that
+ * transaction commits, so a record is published only if its job row exists and promptly after it does. (New jobs'
+ * records are inserted by {@link dev.easel.gateway.job.JobWriter}, in the statement that inserts their rows.)
  */
 @ApplicationScoped
 public class Outbox {
@@ -44,7 +41,7 @@ public class Outbox {
                 .setParameter(2, record.topic())
                 .setParameter(3, record.key())
                 .setParameter(4, record.payload())
-                .setParameter(5, json(record.headers()))
+                .setParameter(5, headersJson(record.headers()))
                 .executeUpdate();
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -60,30 +57,13 @@ public class Outbox {
         });
     }
 
-    /**
-     * Adds the records in one statement batch on the caller's connection, which must not be in auto-commit;
-     * the caller calls {@link #committed()} after committing.
-     */
-    public void addAll(Connection connection, List<OutboxRecord> records) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (OutboxRecord record : records) {
-                insert.setObject(1, record.jobId());
-                insert.setString(2, record.topic());
-                insert.setString(3, record.key());
-                insert.setBytes(4, record.payload());
-                insert.setString(5, json(record.headers()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    /** Tells the relay that a connection that {@link #addAll added} records has committed. */
+    /** Tells the relay that records written outside a JTA transaction (by the job writer) have committed. */
     public void committed() {
         relay.wake();
     }
 
-    private static String json(Map<String, String> headers) {
+    /** The record's headers as the JSON object the {@code headers} column holds. */
+    public static String headersJson(Map<String, String> headers) {
         try {
             return JsonCodec.mapper().writeValueAsString(headers);
         } catch (JsonProcessingException e) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.gateway.outbox.OutboxRecord;
+import dev.easel.testsupport.LocalStack;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -15,17 +17,28 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +163,47 @@ class JobWriterIT {
         assertThat(countRows()).isEqualTo(2);
     }
 
+    @Test
+    void onlyInsertedRowsGetTheirOutboxRecordsPublished() throws Exception {
+        String key = "writer-outbox-" + UUID.randomUUID();
+        JobEntity first = job("queued");
+        first.idempotencyKey = key;
+        JobEntity duplicate = job("queued");
+        duplicate.idempotencyKey = key;
+        JobEntity plain = job("queued");
+        JobEntity answered = job("succeeded");
+        try (KafkaConsumer<String, byte[]> consumer = jobsConsumer()) {
+            JobWriter.Pending a = pending(first, record(first));
+            JobWriter.Pending b = pending(duplicate, record(duplicate));
+            JobWriter.Pending c = pending(plain, record(plain));
+            JobWriter.Pending d = pending(answered, null);
+
+            writer.write(List.of(a, b, c, d));
+
+            assertThat(List.of(a.done().get(), b.done().get(), c.done().get(), d.done().get()))
+                    .containsExactly(true, false, true, true);
+            Map<String, byte[]> published = new HashMap<>();
+            Map<String, String> traceHeaders = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            // Until both arrive, then a little longer: a record for the skipped row would come with them.
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    published.put(record.key(), record.value());
+                    Header trace = record.headers().lastHeader("traceparent");
+                    traceHeaders.put(record.key(), trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8));
+                }
+                if (quietUntil == Long.MAX_VALUE && published.keySet().containsAll(
+                        List.of(first.id.toString(), plain.id.toString()))) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                }
+            }
+            assertThat(published.keySet()).containsExactlyInAnyOrder(first.id.toString(), plain.id.toString());
+            assertThat(published.get(first.id.toString())).isEqualTo(payload(first));
+            assertThat(traceHeaders.get(plain.id.toString())).isEqualTo(TRACE_PARENT);
+        }
+    }
+
     private static JsonNode tree(String json) throws JsonProcessingException {
         return JsonCodec.mapper().readTree(json);
     }
@@ -168,7 +222,35 @@ class JobWriterIT {
     }
 
     private static JobWriter.Pending pending(JobEntity job) {
-        return new JobWriter.Pending(job, null, new CompletableFuture<>());
+        return pending(job, null);
+    }
+
+    private static JobWriter.Pending pending(JobEntity job, OutboxRecord record) {
+        return new JobWriter.Pending(job, record, new CompletableFuture<>());
+    }
+
+    private static final String TRACE_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    private static OutboxRecord record(JobEntity job) {
+        return new OutboxRecord(job.id, ContractWorker.JOBS, job.id.toString(), payload(job),
+                Map.of("traceparent", TRACE_PARENT));
+    }
+
+    /** Bytes the relay forwards as they are; this test's records are read by nothing but itself. */
+    private static byte[] payload(JobEntity job) {
+        return ("{\"writer_test\": \"" + job.id + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static KafkaConsumer<String, byte[]> jobsConsumer() {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(ContractWorker.JOBS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
     }
 
     private long countRows() throws SQLException {
