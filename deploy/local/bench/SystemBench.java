@@ -1,12 +1,17 @@
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,15 +19,21 @@ import java.util.regex.Pattern;
  * End-to-end measurements of a running gateway with its workers (run by deploy/local/easel bench-system,
  * which compiles this folder).
  *
- * <pre>java -cp CLASSES SystemBench BASE_URL idle JOBS WIDTH HEIGHT STEPS
- *     # one job at a time on an idle system: submit -> Started latency, run_ms and its overhead over
- *     # inference_ms; the last line, run_ms_p50=N, is for the caller, which compares it with the engine alone
+ * <pre>java -cp CLASSES SystemBench BASE_URL jobs JOBS WIDTH HEIGHT STEPS FIRST_SEED
+ *     # JOBS jobs one at a time on an idle system; one line per job: started_ms (submit -> Started), run_ms,
+ *     # inference_ms and e2e_ms (created -> completed)
+ * java -cp CLASSES SystemBench summary &lt; LINES
+ *     # LINES: engine_ms=N lines (the engine alone, deploy/local/easel's on-demand engine) with a jobs line
+ *     # between each two; each job is compared with the mean of the engine runs just before and after it.
+ *     # Prints the latency and overhead figures; the last line, miss_e2e_p50=N, is for the hits call
+ * java -cp CLASSES SystemBench BASE_URL hits JOBS WIDTH HEIGHT STEPS FIRST_SEED MISS_E2E_P50
+ *     # the jobs' requests again with the cache allowed: exact hits, timed
  * java -cp CLASSES SystemBench BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_URL...]
  *     # JOBS submitted at once: jobs per second from the first submit to the last completion, and from the
  *     # workers' metrics how long jobs waited in the queue while a slot was free (goal: none over 100 ms)</pre>
  *
- * Every job has its own seed and bypasses the result cache, so each one runs the engine; the idle phase then
- * submits its requests again with the cache allowed and times those exact hits.
+ * Every job has its own seed and bypasses the result cache, so each one runs the engine; the hits then submit
+ * the same requests with the cache allowed (a bypassed job still stores its result).
  */
 public class SystemBench {
 
@@ -32,47 +43,87 @@ public class SystemBench {
     private static final String PROMPT = "a large red circle in the center on a white background";
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("summary")) {
+            summary();
+            return;
+        }
         String base = args[0];
         int jobs = Integer.parseInt(args[2]);
         int width = Integer.parseInt(args[3]);
         int height = Integer.parseInt(args[4]);
         int steps = Integer.parseInt(args[5]);
-        if (args[1].equals("idle")) {
-            idle(base, jobs, width, height, steps);
-        } else {
-            throughput(base, jobs, width, height, steps, args[6], List.of(args).subList(7, args.length));
+        switch (args[1]) {
+            case "jobs" -> jobs(base, jobs, width, height, steps, Integer.parseInt(args[6]));
+            case "hits" -> hits(base, jobs, width, height, steps, Integer.parseInt(args[6]), Double.parseDouble(args[7]));
+            default -> throughput(base, jobs, width, height, steps, args[6], List.of(args).subList(7, args.length));
         }
     }
 
-    private static void idle(String base, int jobs, int width, int height, int steps) throws Exception {
-        List<Double> toStarted = new ArrayList<>();
-        List<Double> runMs = new ArrayList<>();
-        List<Double> inferenceMs = new ArrayList<>();
-        List<Double> overInJob = new ArrayList<>();
-        List<Double> endToEnd = new ArrayList<>();
+    private static void jobs(String base, int jobs, int width, int height, int steps, int firstSeed) throws Exception {
         for (int i = 0; i < jobs; i++) {
             Thread.sleep(300); // idle: the previous job's events and uploads are over
             // Prefer: wait holds the answer until the job ends, as a client would wait: no polling load meanwhile.
-            HttpResponse<String> answer = submit(base, width, height, steps, 7000 + i, "bypass", true);
+            HttpResponse<String> answer = submit(base, width, height, steps, firstSeed + i, "bypass", true);
             String job = answer.statusCode() == 200 ? answer.body() : awaitDone(base, text(answer.body(), "id"));
             if (!text(job, "status").equals("succeeded")) {
                 throw new IllegalStateException("job ended " + text(job, "status") + ": " + job);
             }
-            endToEnd.add((double) Duration.between(instant(job, "created_at"), instant(job, "completed_at")).toNanos() / 1e6);
-            toStarted.add((double) Duration.between(instant(job, "created_at"), instant(job, "started_at")).toNanos() / 1e6);
-            double run = number(job, "run_ms");
-            double inference = number(job, "inference_ms");
-            runMs.add(run);
-            inferenceMs.add(inference);
-            overInJob.add((run - inference) / inference);
+            Instant created = instant(job, "created_at");
+            System.out.printf("started_ms=%.1f run_ms=%.0f inference_ms=%.0f e2e_ms=%.1f%n",
+                    Duration.between(created, instant(job, "started_at")).toNanos() / 1e6, number(job, "run_ms"),
+                    number(job, "inference_ms"), Duration.between(created, instant(job, "completed_at")).toNanos() / 1e6);
         }
-        System.out.printf("idle system, %d jobs one at a time (%dx%d, %d steps):%n", jobs, width, height, steps);
+    }
+
+    private static void summary() throws Exception {
+        List<Double> toStarted = new ArrayList<>();
+        List<Double> runMs = new ArrayList<>();
+        List<Double> inferenceMs = new ArrayList<>();
+        List<Double> engineMs = new ArrayList<>();
+        List<Double> overInJob = new ArrayList<>();
+        List<Double> overEngine = new ArrayList<>();
+        List<Double> endToEnd = new ArrayList<>();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Double engineBefore = null;
+        Map<String, Double> job = null;
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            Map<String, Double> fields = new HashMap<>();
+            for (String field : line.trim().split("\\s+")) {
+                fields.put(field.substring(0, field.indexOf('=')), Double.parseDouble(field.substring(field.indexOf('=') + 1)));
+            }
+            if (!fields.containsKey("engine_ms")) {
+                job = fields;
+                continue;
+            }
+            double engineAfter = fields.get("engine_ms");
+            engineMs.add(engineAfter);
+            if (job != null && engineBefore != null) {
+                double pureEngine = (engineBefore + engineAfter) / 2;
+                double run = job.get("run_ms");
+                double inference = job.get("inference_ms");
+                toStarted.add(job.get("started_ms"));
+                runMs.add(run);
+                inferenceMs.add(inference);
+                endToEnd.add(job.get("e2e_ms"));
+                overInJob.add((run - inference) / inference);
+                overEngine.add((run - pureEngine) / pureEngine);
+            }
+            engineBefore = engineAfter;
+            job = null;
+        }
+        System.out.printf("idle system, %d jobs one at a time:%n", runMs.size());
         System.out.printf("  submit -> Started ms  p50 %7.1f  p90 %7.1f  max %7.1f  (goal p50 <= 20)%n",
                 pct(toStarted, 50), pct(toStarted, 90), pct(toStarted, 100));
-        System.out.printf("  run_ms p50 %.0f, inference_ms p50 %.0f%n", pct(runMs, 50), pct(inferenceMs, 50));
+        System.out.printf("  run_ms p50 %.0f, inference_ms p50 %.0f; engine alone p50 %.0f (min %.0f, max %.0f)%n",
+                pct(runMs, 50), pct(inferenceMs, 50), pct(engineMs, 50), pct(engineMs, 0), pct(engineMs, 100));
         System.out.printf("  in-job overhead (run_ms - inference_ms) / inference_ms  p50 %.3f%n", pct(overInJob, 50));
+        System.out.printf("  pipeline overhead (run_ms - engine alone just before and after) / engine alone  p50 %.3f  (goal <= 0.05)%n",
+                pct(overEngine, 50));
+        System.out.printf("miss_e2e_p50=%.1f%n", pct(endToEnd, 50));
+    }
 
-        // The same requests again, now allowed to use the cache (a bypassed job still stores its result): hits.
+    private static void hits(String base, int jobs, int width, int height, int steps, int firstSeed, double missP50)
+            throws Exception {
         // The first hits run through code still being compiled (JIT) in this client and in a freshly started
         // gateway, and each entry's first hit checks storage: both the first hits and the last ones, after
         // thousands (the steady state of a gateway that has been serving), are reported.
@@ -83,7 +134,7 @@ public class SystemBench {
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
         byte[][] requests = new byte[jobs][];
         for (int i = 0; i < jobs; i++) {
-            requests[i] = HttpWire.postJson(address, "/v1/jobs", body(width, height, steps, 7000 + i, "use"));
+            requests[i] = HttpWire.postJson(address, "/v1/jobs", body(width, height, steps, firstSeed + i, "use"));
         }
         try (HttpWire.Connection connection = new HttpWire.Connection(address)) {
             for (int round = 0; round < Math.max(1, HITS / jobs); round++) {
@@ -102,8 +153,7 @@ public class SystemBench {
         System.out.printf("  exact cache hit, submit round trip ms  first %d: p50 %.2f  p99 %.2f;  last %d of %d: p50 %.2f  p99 %.2f  (goal p99 <= 5)%n",
                 first.size(), pct(first, 50), pct(first, 99), last.size(), hits.size(), pct(last, 50), pct(last, 99));
         System.out.printf("  a miss end to end (created -> completed) ms p50 %.0f; steady hit p50 / miss p50 = 1/%.0f (goal <= 1/1000)%n",
-                pct(endToEnd, 50), pct(endToEnd, 50) / pct(last, 50));
-        System.out.printf("run_ms_p50=%.1f%n", pct(runMs, 50));
+                missP50, missP50 / pct(last, 50));
     }
 
     private static void throughput(String base, int jobs, int width, int height, int steps, String label,

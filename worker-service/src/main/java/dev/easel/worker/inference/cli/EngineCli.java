@@ -22,7 +22,10 @@ import dev.easel.worker.inference.pipeline.GenerationRequest;
 import dev.easel.worker.inference.pipeline.Pipeline;
 import dev.easel.worker.inference.pipeline.ProgressListener;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Runs the engine without Kafka or HTTP: {@code generate} writes PNGs for a prompt or a request JSON (the
  * body of {@code POST /v1/jobs}); {@code bench} repeats a generation and prints per-stage timings and the
- * engine's overhead over the ONNX Runtime calls.
+ * engine's overhead over the ONNX Runtime calls, or with {@code --on-demand} times one generation per input line.
  */
 public final class EngineCli {
 
@@ -92,6 +95,10 @@ public final class EngineCli {
             for (int i = 0; i < warmup; i++) {
                 pipeline.generate(request, ProgressListener.NONE, () -> false);
             }
+            if (Boolean.parseBoolean(options.getOrDefault("on-demand", "false"))) {
+                onDemand(pipeline, request);
+                return;
+            }
             List<Timings> all = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 all.add(pipeline.generate(request, ProgressListener.NONE, () -> false).timings());
@@ -112,6 +119,21 @@ public final class EngineCli {
             System.out.printf("  total / onnx   p50 %8.3f  (goal <= 1.05)%n", p50(all, t -> t.totalMs() / t.sessionTotalMs()));
             System.out.printf("  prompt cache   %d entries: %d prompts from the cache, %d encoded (--prompt-cache 0 turns it off)%n",
                     promptCache, pipeline.prompts().hits(), pipeline.prompts().misses());
+        }
+    }
+
+    /**
+     * One generation per line on standard input, each answered with {@code engine_ms=N} (its total time): lets a
+     * caller time the engine alone right beside something else, so that drift in the machine's speed between the
+     * two stays out of their comparison (deploy/local/easel bench-system). Prints {@code ready} once warmed up.
+     */
+    private static void onDemand(Pipeline pipeline, GenerationRequest request) throws IOException {
+        System.out.println("ready");
+        System.out.flush();
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (input.readLine() != null) {
+            System.out.printf("engine_ms=%.1f%n", pipeline.generate(request, ProgressListener.NONE, () -> false).timings().totalMs());
+            System.out.flush();
         }
     }
 
@@ -235,7 +257,8 @@ public final class EngineCli {
                          [--width N] [--height N] [--steps N] [--guidance X] [--scheduler NAME] [--seed N]
                          [--num-images N] [--providers tensorrt,cuda,cpu] [--threads N] [--device N]
                          [--trt-cache DIR] [--fp16 true|false]
-                       generate: [--out DIR]     bench: [--runs N] [--warmup N]
+                       generate: [--out DIR]     bench: [--runs N] [--warmup N] [--on-demand true]
+                         (--on-demand: after the warm-up, one timed generation per line read from stdin)
                        bench-inpaint: [--size PX] [--mask PX] [--padding PX] [--steps N] [--runs N]""");
     }
 }
