@@ -29,6 +29,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -37,8 +38,9 @@ import java.util.stream.Collectors;
  * Group commit for new jobs. Request threads hand their row (and its {@code easel.jobs} outbox record, if any) to
  * a few writer threads and wait; a writer takes whatever has queued up, at most {@code easel.submit.max-batch}
  * rows, and inserts them, with the outbox records of those inserted, in one statement: one round trip and one
- * WAL flush for the lot instead of a transaction per request. An idle gateway writes a lone row at once; under
- * load the batches grow by themselves while the previous commit flushes. A request is answered only after its
+ * WAL flush for the lot instead of a transaction per request. A request that finds no row queued and a writer's
+ * share free writes its row itself (an idle gateway answers without a hand-off to another thread and back); under
+ * load the rows queue up and the batches grow by themselves while the previous commit flushes. A request is answered only after its
  * batch committed, so an accepted job is as durable as with a transaction of its own.
  *
  * <p>A row whose {@code Idempotency-Key} is already taken (by a committed row or one earlier in the same batch)
@@ -90,6 +92,9 @@ public class JobWriter {
     private final Outbox outbox;
     private final JobWriterConfig config;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    // One permit per writer: held by whoever writes, a writer thread or a request writing its own row. Fair, so
+    // that a writer thread waiting with queued rows goes before a request arriving later.
+    private final Semaphore writing;
     private final DistributionSummary batchRows;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
@@ -99,6 +104,7 @@ public class JobWriter {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.config = config;
+        this.writing = new Semaphore(Math.max(1, config.writers()), true);
         this.batchRows = DistributionSummary.builder("easel_submit_batch_rows")
                 .description("New job rows committed together in one transaction").register(registry);
     }
@@ -151,11 +157,22 @@ public class JobWriter {
             throw shuttingDown();
         }
         Pending pending = new Pending(job, record, new CompletableFuture<>());
-        queue.add(pending);
-        if (stopped) {
-            failQueued();
-        }
         try {
+            if (queue.isEmpty() && writing.tryAcquire(0, TimeUnit.MILLISECONDS)) {
+                // Nothing to group it with: the request writes its row itself, sparing two thread hand-offs.
+                try {
+                    write(List.of(pending));
+                } catch (RuntimeException | Error e) {
+                    pending.done().completeExceptionally(e);
+                } finally {
+                    writing.release();
+                }
+            } else {
+                queue.add(pending);
+                if (stopped) {
+                    failQueued();
+                }
+            }
             return pending.done().get(config.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // The batch may still commit: the client is told to retry with its Idempotency-Key (503).
@@ -188,9 +205,14 @@ public class JobWriter {
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, config.maxBatch() - 1);
-                write(batch);
+                writing.acquire();
+                try {
+                    batch.add(first);
+                    queue.drainTo(batch, config.maxBatch() - 1);
+                    write(batch);
+                } finally {
+                    writing.release();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -240,9 +262,13 @@ public class JobWriter {
 
     /** Inserts the rows and the outbox records of those inserted in one statement; true where a row was inserted. */
     private boolean[] commit(List<Pending> batch) throws SQLException {
+        Set<UUID> stored = new HashSet<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
-            Set<UUID> stored = new HashSet<>();
+            // A database that takes the statement and never answers fails the write after commit-timeout (a
+            // broken connection) instead of holding the thread, which may be the request's own, for good.
+            int networkTimeout = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, config.commitTimeout().toMillis()));
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 bind(connection, insert, batch);
                 try (ResultSet ids = insert.executeQuery()) {
@@ -250,12 +276,23 @@ public class JobWriter {
                         stored.add(ids.getObject(1, UUID.class));
                     }
                 }
+            } finally {
+                restoreNetworkTimeout(connection, networkTimeout);
             }
-            boolean[] inserted = new boolean[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                inserted[i] = stored.contains(batch.get(i).job().id);
-            }
-            return inserted;
+        }
+        boolean[] inserted = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            inserted[i] = stored.contains(batch.get(i).job().id);
+        }
+        return inserted;
+    }
+
+    /** The rows may be committed by now: a failure here must not fail them, and leaves only a stricter timeout. */
+    private static void restoreNetworkTimeout(Connection connection, int millis) {
+        try {
+            connection.setNetworkTimeout(Runnable::run, millis);
+        } catch (SQLException e) {
+            Log.warnf("job writer: could not restore the connection's network timeout: %s", e.getMessage());
         }
     }
 

@@ -8,11 +8,14 @@ import java.time.Duration;
 @ConfigMapping(prefix = "easel.submit")
 public interface JobWriterConfig {
 
-    /** Writer threads, each borrowing a pooled connection per batch; one writes while another's commit flushes. */
+    /**
+     * Writer threads, each borrowing a pooled connection per batch; one writes while another's commit flushes. Also
+     * the most writes at a time: a request that finds none queued and a share free writes its own row.
+     */
     @WithDefault("2")
     int writers();
 
-    /** Most rows one writer commits in one transaction. */
+    /** Most rows one writer commits in one statement. */
     @WithDefault("128")
     int maxBatch();
 

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class QueueEstimator {
 
     static final int COST_FACTOR = 20;
+    static final int MAX_SPACING = 10;
 
     private final AgroalDataSource dataSource;
     private final QueueConfig config;
@@ -75,11 +76,14 @@ public class QueueEstimator {
      * The wait before the next recount: {@code refresh-interval}, or longer when the last count was expensive, so
      * that the statistics query keeps to 1/{@value #COST_FACTOR} of one database core. Counting a backlog is linear
      * in its size (33-150 ms for 100,000-250,000 queued jobs where autovacuum is off); such a backlog changes by a
-     * small fraction of itself between counts a few seconds apart.
+     * small fraction of itself between counts a few seconds apart. The wait never exceeds
+     * {@value #MAX_SPACING} refresh intervals: a count that took long because the database hung for a while says
+     * nothing of its cost, and must not leave the statistics stale for twenty times the outage.
      */
     static Duration nextRefreshDelay(Duration interval, Duration lastQueryTook) {
         Duration spaced = lastQueryTook.multipliedBy(COST_FACTOR);
-        return spaced.compareTo(interval) > 0 ? spaced : interval;
+        Duration longest = interval.multipliedBy(MAX_SPACING);
+        return spaced.compareTo(interval) <= 0 ? interval : spaced.compareTo(longest) > 0 ? longest : spaced;
     }
 
     void stop(@Observes ShutdownEvent event) {

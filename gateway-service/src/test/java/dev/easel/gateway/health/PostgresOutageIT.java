@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * PostgreSQL unreachable (every connection dropped, new ones refused, through a TCP proxy in front of the
@@ -51,8 +52,8 @@ class PostgresOutageIT {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            // Bounds how long a request waits for a connection while none can be made.
-            return Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S");
+            // Bound how long a request waits for a connection while none can be made, and for its commit.
+            return Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S", "easel.submit.commit-timeout", "3s");
         }
     }
 
@@ -90,7 +91,8 @@ class PostgresOutageIT {
             }
             assertUnavailable(given().get("/v1/jobs/" + accepted.getFirst()));
             // The once-a-second queue statistics fail too; their log is throttled, the metric counts each attempt.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            // After a stall (the other test) a recount may be up to ten intervals away.
+            await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(200))
                     .until(() -> taskFailures("queue_statistics") > statisticsFailuresBefore);
         } finally {
             PROXY.restore();
@@ -110,9 +112,37 @@ class PostgresOutageIT {
             assertThat(job.statusCode()).as(job.asString()).isEqualTo(200);
             assertThat(job.<String>path("status")).isEqualTo("queued");
         }
-        // The database is this test's own: it holds exactly the jobs that were answered 202, none of the refused.
+        // The database is this class's own: of this test's jobs it holds exactly those answered 202, none of the
+        // refused (the connections were cut, so no statement can have been stored after its request failed).
         Response all = given().queryParam("limit", 100).get("/v1/jobs");
-        assertThat(all.<List<String>>path("data.id")).containsExactlyInAnyOrderElementsOf(accepted);
+        List<Map<String, Object>> jobs = all.path("data");
+        List<Object> ours = jobs.stream()
+                .filter(job -> String.valueOf(((Map<?, ?>) job.get("input")).get("prompt")).contains(run))
+                .map(job -> job.get("id")).toList();
+        assertThat(ours).containsExactlyInAnyOrderElementsOf(accepted);
+    }
+
+    @Test
+    @Timeout(60)
+    void aDatabaseThatStopsAnsweringFailsTheSubmitAfterTheCommitTimeoutAndServesAgainAfterwards() {
+        String run = UUID.randomUUID().toString();
+        // An idle gateway: the request writes its row on its own thread, which a hung database would hold forever
+        // but for the connection's network timeout.
+        Response before = submit("before the stall " + run);
+        assertThat(before.statusCode()).as(before.asString()).isEqualTo(202);
+        PROXY.stall();
+        try {
+            // Answered 503 after easel.submit.commit-timeout; the statement it sent may still be carried out once
+            // the database answers again (the contract of a commit timeout: retry with an Idempotency-Key).
+            assertUnavailable(submit("during the stall " + run));
+        } finally {
+            PROXY.restore();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Response r = submit("after the stall " + run);
+            assertThat(r.statusCode()).as(r.asString()).isIn(202, 503);
+            assertThat(r.statusCode()).isEqualTo(202);
+        });
     }
 
     private static Response submit(String prompt) {

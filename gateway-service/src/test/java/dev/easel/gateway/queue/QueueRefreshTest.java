@@ -23,6 +23,12 @@ class QueueRefreshTest {
     }
 
     @Test
+    void aCountSlowedByAHungDatabaseDelaysTheNextByTenIntervalsAtMost() {
+        assertThat(QueueEstimator.nextRefreshDelay(INTERVAL, Duration.ofSeconds(12))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(QueueEstimator.nextRefreshDelay(INTERVAL, Duration.ofMillis(600))).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void aLongerConfiguredIntervalStillWins() {
         assertThat(QueueEstimator.nextRefreshDelay(Duration.ofSeconds(10), Duration.ofMillis(150)))
                 .isEqualTo(Duration.ofSeconds(10));

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder in front of a real server, for tests of what a service does when that server becomes
  * unreachable: {@link #cut()} drops every open connection and refuses new ones (as a crashed or partitioned
- * server would), {@link #restore()} accepts connections again on the same port.
+ * server would), {@link #stall()} keeps connections open and accepts new ones but forwards nothing (a server that
+ * hangs), {@link #restore()} accepts connections again on the same port and forwards what a stall held back.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
+    private volatile boolean stalled;
 
     private TcpProxy(String targetHost, int targetPort, int port) {
         this.targetHost = targetHost;
@@ -41,8 +43,9 @@ public final class TcpProxy implements AutoCloseable {
         return port;
     }
 
-    /** Starts accepting connections again (no-op while it does). */
+    /** Starts accepting and forwarding again (a no-op for what already works). */
     public synchronized void restore() {
+        stalled = false;
         if (server != null) {
             return;
         }
@@ -68,8 +71,14 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Holds every byte in either direction, on open and new connections alike, until {@link #restore()}. */
+    public void stall() {
+        stalled = true;
+    }
+
     @Override
     public void close() {
+        stalled = false;
         cut();
     }
 
@@ -106,10 +115,13 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    while (stalled && !to.isClosed()) {
+                        Thread.sleep(10);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // One side closed or was cut: end both.
             } finally {
                 closeQuietly(from);
