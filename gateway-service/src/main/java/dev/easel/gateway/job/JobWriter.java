@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -51,39 +50,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class JobWriter {
 
-    // The whole batch in one statement: the job rows and the outbox records of those inserted, one round trip and
-    // atomic without an explicit transaction (a JDBC statement batch in auto-commit is not: pgjdbc syncs long
-    // batches part way). Each column travels as one array; unnest turns them back into rows.
-    private static final String INSERT = """
-            WITH input AS (
-                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                    ?::text[], ?::text[], ?::text[], ?::uuid[], ?::float8[], ?::int4[], ?::int4[], ?::int8[], ?::text[],
-                    ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
-                    ?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY
-                AS r(id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
-                    cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
-                    idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
-                    start_deadline, cancel_requested_at, position)
-            ), inserted AS (
-                INSERT INTO jobs (id, kind, model, status, spec, metadata, cache_outcome, cache_key, cache_any_seed_key,
-                    cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt, applied_seq,
-                    idempotency_key, request_hash, result, error, metrics, created_at, started_at, completed_at,
-                    start_deadline, cancel_requested_at)
-                SELECT id, kind, model, status, CAST(spec AS jsonb), CAST(metadata AS jsonb), cache_outcome, cache_key,
-                    cache_any_seed_key, cache_scope_key, cache_source, cache_similarity, attempts, applied_attempt,
-                    applied_seq, idempotency_key, request_hash, CAST(result AS jsonb), CAST(error AS jsonb),
-                    CAST(metrics AS jsonb), created_at, started_at, completed_at, start_deadline, cancel_requested_at
-                FROM input ORDER BY position
-                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id
-            ), queued AS (
-                INSERT INTO job_outbox (job_id, topic, record_key, payload, headers)
-                SELECT o.job_id, o.topic, o.record_key, o.payload, CAST(o.headers AS jsonb)
-                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bytea[], ?::text[])
-                    AS o(job_id, topic, record_key, payload, headers)
-                JOIN inserted ON inserted.id = o.job_id
-            )
-            SELECT id FROM inserted""";
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final Comparator<Pending> KEY_ORDER = Comparator.comparing(p -> p.job().idempotencyKey,
             Comparator.nullsLast(Comparator.naturalOrder()));
@@ -269,8 +235,9 @@ public class JobWriter {
             // broken connection) instead of holding the thread, which may be the request's own, for good.
             int networkTimeout = connection.getNetworkTimeout();
             connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, config.commitTimeout().toMillis()));
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                bind(connection, insert, batch);
+            List<JobEntity> jobs = batch.stream().map(Pending::job).toList();
+            List<OutboxRecord> records = batch.stream().map(Pending::record).toList(); // null: no record
+            try (PreparedStatement insert = JobInsert.prepare(connection, jobs, records)) {
                 try (ResultSet ids = insert.executeQuery()) {
                     while (ids.next()) {
                         stored.add(ids.getObject(1, UUID.class));
@@ -294,45 +261,5 @@ public class JobWriter {
         } catch (SQLException e) {
             Log.warnf("job writer: could not restore the connection's network timeout: %s", e.getMessage());
         }
-    }
-
-    /** One array per column: the jobs' 25, then the outbox records' 5. */
-    private static void bind(Connection connection, PreparedStatement insert, List<Pending> batch) throws SQLException {
-        int n = batch.size();
-        Object[][] columns = new Object[25][n];
-        List<OutboxRecord> records = new ArrayList<>(n);
-        for (int row = 0; row < n; row++) {
-            JobEntity job = batch.get(row).job();
-            Object[] values = {job.id, job.kind, job.model, job.status, job.spec, job.metadata, job.cacheOutcome,
-                    job.cacheKey, job.cacheAnySeedKey, job.cacheScopeKey, job.cacheSource, job.cacheSimilarity,
-                    job.attempts, job.appliedAttempt, job.appliedSeq, job.idempotencyKey, job.requestHash, job.result,
-                    job.error, job.metrics, text(job.createdAt), text(job.startedAt), text(job.completedAt),
-                    text(job.startDeadline), text(job.cancelRequestedAt)};
-            for (int column = 0; column < values.length; column++) {
-                columns[column][row] = values[column];
-            }
-            if (batch.get(row).record() != null) {
-                records.add(batch.get(row).record());
-            }
-        }
-        String[] types = {"uuid", "text", "text", "text", "text", "text", "text", "text", "text", "text", "uuid",
-                "float8", "int4", "int4", "int8", "text", "text", "text", "text", "text", "timestamptz", "timestamptz",
-                "timestamptz", "timestamptz", "timestamptz"};
-        int i = 0;
-        for (int column = 0; column < columns.length; column++) {
-            insert.setArray(++i, connection.createArrayOf(types[column], columns[column]));
-        }
-        insert.setArray(++i, connection.createArrayOf("uuid", records.stream().map(OutboxRecord::jobId).toArray()));
-        insert.setArray(++i, connection.createArrayOf("text", records.stream().map(OutboxRecord::topic).toArray()));
-        insert.setArray(++i, connection.createArrayOf("text", records.stream().map(OutboxRecord::key).toArray()));
-        insert.setArray(++i, connection.createArrayOf("bytea", records.stream().map(OutboxRecord::payload)
-                .toArray(byte[][]::new)));
-        insert.setArray(++i, connection.createArrayOf("text", records.stream()
-                .map(r -> Outbox.headersJson(r.headers())).toArray()));
-    }
-
-    /** ISO-8601, which PostgreSQL reads as a timestamptz. */
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 }
