@@ -128,8 +128,6 @@ public class JobWriter {
                 // Nothing to group it with: the request writes its row itself, sparing two thread hand-offs.
                 try {
                     write(List.of(pending));
-                } catch (RuntimeException | Error e) {
-                    pending.done().completeExceptionally(e);
                 } finally {
                     writing.release();
                 }
@@ -182,10 +180,6 @@ public class JobWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | Error e) {
-                // Nothing may leave a request waiting forever, nor end the writer.
-                batch.forEach(p -> p.done().completeExceptionally(e));
-                Log.errorf(e, "job writer: unexpected failure of a batch of %d rows", batch.size());
             } finally {
                 batch.clear();
             }
@@ -223,6 +217,10 @@ public class JobWriter {
                 pending.done().completeExceptionally(new JobWriteException("job " + pending.job().id
                         + " could not be stored: " + e.getMessage(), e));
             }
+        } catch (RuntimeException | Error e) {
+            // Nothing may leave a request waiting forever, nor end a writer thread.
+            batch.forEach(p -> p.done().completeExceptionally(e));
+            Log.errorf(e, "job writer: unexpected failure of a batch of %d rows", batch.size());
         }
     }
 
