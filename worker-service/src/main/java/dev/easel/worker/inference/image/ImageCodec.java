@@ -13,19 +13,16 @@ import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Reads input images safely and writes the engine's outputs: PNG with the generation parameters in
- * {@code tEXt} chunks, and JPEG thumbnails and previews.
+ * Reads input images safely and writes the engine's outputs: PNG with the generation parameters in text
+ * chunks, and JPEG thumbnails and previews.
  */
 public final class ImageCodec {
 
@@ -83,27 +80,12 @@ public final class ImageCodec {
         return readers.next();
     }
 
-    /** PNG bytes of {@code image} with each entry of {@code text} as a {@code tEXt} chunk (keyword → value). */
+    /**
+     * PNG bytes of {@code image} with each entry of {@code text} as a text chunk (keyword → value; see
+     * {@link PngEncoder}: {@code tEXt}, or UTF-8 {@code iTXt} for a value beyond Latin-1).
+     */
     public static byte[] png(BufferedImage image, Map<String, String> text) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-        IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
-        text.forEach((keyword, value) -> {
-            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-            entry.setAttribute("keyword", keyword);
-            entry.setAttribute("value", value);
-            textNode.appendChild(entry);
-        });
-        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
-        root.appendChild(textNode);
-        try {
-            metadata.mergeTree("javax_imageio_png_1.0", root);
-        } catch (IOException e) {
-            writer.dispose();
-            throw new UncheckedIOException(e);
-        }
-        return write(writer, param, new IIOImage(image, null, metadata));
+        return PngEncoder.encode(image, text);
     }
 
     /** JPEG bytes of {@code image} scaled down (never up) to fit {@code maxSide}. */
