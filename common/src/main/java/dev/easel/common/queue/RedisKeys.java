@@ -11,10 +11,19 @@ public final class RedisKeys {
      */
     public static final String WORKERS = "easel:workers";
 
+    /**
+     * The pub/sub channel on which the gateway announces each cancel flag it raises (the message is the job id), so
+     * that a worker running the job hears of it at once instead of asking Redis at every step.
+     */
+    public static final String CANCELS = "easel:cancels";
+
     private RedisKeys() {
     }
 
-    /** Present (value {@code 1}) when the job was canceled; workers read it before starting and between steps. */
+    /**
+     * Present (value {@code 1}) when the job was canceled; workers read it before starting a job and, as a safety
+     * net for a missed {@link #CANCELS} message, now and then while it runs.
+     */
     public static String cancelFlag(String jobId) {
         return "easel:cancel:" + jobId;
     }

@@ -10,6 +10,7 @@ import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.job.JobStage;
+import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.common.trace.TraceParent;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -23,6 +24,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,11 +179,19 @@ class JobLifecycleIT {
         worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
         await().atMost(WAIT).until(() -> "running".equals(get(id).path("status")));
         SseRecorder sse = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), null);
+        // What the worker running the job listens to.
+        List<String> announced = new CopyOnWriteArrayList<>();
+        var listening = redis.pubsub(String.class).subscribe(RedisKeys.CANCELS, announced::add);
 
-        Response requested = given().post("/v1/jobs/" + id + "/cancel");
-        assertThat(requested.statusCode()).isEqualTo(200);
-        assertThat(requested.<String>path("status")).isEqualTo("running");
-        assertThat(redis.value(String.class).get(CancelFlags.key(java.util.UUID.fromString(id)))).isEqualTo("1");
+        try {
+            Response requested = given().post("/v1/jobs/" + id + "/cancel");
+            assertThat(requested.statusCode()).isEqualTo(200);
+            assertThat(requested.<String>path("status")).isEqualTo("running");
+            assertThat(redis.value(String.class).get(CancelFlags.key(java.util.UUID.fromString(id)))).isEqualTo("1");
+            await().atMost(WAIT).until(() -> announced.contains(id));
+        } finally {
+            listening.unsubscribe();
+        }
 
         worker.publish(new JobEvent.Canceled(id, 1, 3, ContractWorker.WORKER_ID, Instant.now()));
         assertThat(sse.awaitEnd(WAIT)).isEqualTo(200);

@@ -158,8 +158,11 @@ public class JobRunner {
             } catch (EngineException e) {
                 return failed(e.code(), e.getMessage());
             }
-            Optional<float[]> embedding = embedding(pipeline);
-            if (embedding.isPresent() && job.similar().lookup()) {
+            // A lookup needs the prompt's embedding now; a job that only adds its result to the index gets it
+            // beside the uploads.
+            boolean lookup = job.similar() != null && job.similar().lookup();
+            Optional<float[]> embedding = lookup ? embedding(pipeline) : Optional.empty();
+            if (embedding.isPresent()) {
                 Optional<SimilarResults.Match> match = similarResults.find(job.similar(), embedding.get(),
                         pipeline.model().pkg().similarThreshold().orElseThrow());
                 if (match.isPresent()) {
@@ -188,13 +191,18 @@ public class JobRunner {
                     throw new TransientJobException(e.code(), e.getMessage(), e);
                 }
                 return failed(e.code(), e.getMessage());
+            } finally {
+                cancel.close();
             }
             long inferenceMs = (System.nanoTime() - inferenceStart) / 1_000_000;
             progress(JobStage.UPLOADING, 0, 0, null);
             long uploadStart = System.nanoTime();
-            List<ResultImage> images = upload(spec, pipeline, generation);
+            List<ResultImage> images = new ArrayList<>();
+            Optional<float[]> indexed = upload(spec, pipeline, generation, images,
+                    lookup ? () -> embedding : () -> embedding(pipeline));
             long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
-            embedding.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
+            // Indexed only once its images are stored: a similar-prompt match always points at objects that exist.
+            indexed.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
             publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
                     new JobMetrics(queueMs, runMs, inferenceMs, uploadMs)));
@@ -243,9 +251,12 @@ public class JobRunner {
             return ImageCodec.decode(bytes, Long.MAX_VALUE, field);
         }
 
-        /** Encodes and stores every image and its thumbnail, all at once; returns when all are stored. */
-        private List<ResultImage> upload(JobSpec spec, Pipeline pipeline, Generation generation) {
-            List<ResultImage> images = new ArrayList<>();
+        /**
+         * Encodes and stores every image and its thumbnail, all at once, adding each image's reference to
+         * {@code images}; returns when all are stored, with what {@code beside} computed meanwhile.
+         */
+        private <T> T upload(JobSpec spec, Pipeline pipeline, Generation generation, List<ResultImage> images,
+                             Callable<T> beside) {
             List<Callable<Object>> puts = new ArrayList<>();
             for (int i = 0; i < generation.images().size(); i++) {
                 BufferedImage image = generation.images().get(i);
@@ -257,13 +268,15 @@ public class JobRunner {
                 puts.add(Executors.callable(() -> store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg")));
                 images.add(new ResultImage(i, key, thumb, image.getWidth(), image.getHeight(), seed, "image/png"));
             }
+            puts.add(beside::call);
             try {
-                uploads.all(puts);
+                @SuppressWarnings("unchecked")
+                T computed = (T) uploads.all(puts).getLast();
+                return computed;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransientJobException("interrupted", "interrupted while storing the images", e);
             }
-            return images;
         }
 
         private RunOutcome failed(String code, String message) {
@@ -296,8 +309,8 @@ public class JobRunner {
             return settle;
         }
 
-        /** Queues a progress event on the lane; a preview, when given, is stored there first and named in it. */
-        private void progress(JobStage stage, int step, int steps, BufferedImage preview) {
+        /** Queues a progress event on the lane; a preview, when given, is rendered and stored there first and named in it. */
+        private void progress(JobStage stage, int step, int steps, Supplier<BufferedImage> preview) {
             long eventSeq = seq++;
             Instant at = Instant.now();
             progressLane.execute(() -> events.publishProgress(new JobEvent.Progress(id, attempt, eventSeq,
@@ -305,10 +318,10 @@ public class JobRunner {
         }
 
         /** The preview's key, or null when it could not be stored (progress goes on without one). */
-        private String storePreview(BufferedImage image) {
+        private String storePreview(Supplier<BufferedImage> preview) {
             String key = StorageKeys.preview(id);
             try {
-                store.put(key, ImageCodec.jpeg(image, PREVIEW_SIDE, 0.7f), "image/jpeg");
+                store.put(key, ImageCodec.jpeg(preview.get(), PREVIEW_SIDE, 0.7f), "image/jpeg");
                 return key;
             } catch (RuntimeException e) {
                 Log.debugf("job %s: preview not stored: %s", id, e.getMessage());
@@ -333,8 +346,8 @@ public class JobRunner {
 
         /**
          * Stage changes go out at once; steps at most every {@code progress-interval}, previews with them. A preview
-         * is encoded and stored on the progress lane, off the denoising thread, and its event follows once it is
-         * stored; while one is still being stored, the next step's event goes out without a preview.
+         * is rendered, encoded and stored on the progress lane, off the denoising thread, and its event follows once
+         * it is stored; while one is still on its way, the next step's event goes out without a preview.
          */
         private final class Progress implements ProgressListener {
             private long lastStepNanos = System.nanoTime();
@@ -354,9 +367,9 @@ public class JobRunner {
                     return;
                 }
                 lastProgressNanos = now;
-                // The preview reads the current latents: take it here, before the next step changes them.
+                // The preview is rendered on the lane: the denoising thread goes straight on to the next step.
                 boolean withPreview = preview != null && previewInFlight.compareAndSet(false, true);
-                progress(JobStage.DENOISING, step, steps, withPreview ? preview.get() : null);
+                progress(JobStage.DENOISING, step, steps, withPreview ? preview : null);
             }
         }
     }

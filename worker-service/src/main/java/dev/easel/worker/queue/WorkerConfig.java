@@ -43,6 +43,14 @@ public interface WorkerConfig {
     @WithDefault("250ms")
     Duration progressInterval();
 
+    /**
+     * How often a running job's cancel flag is read from Redis. Cancels normally arrive at once on the
+     * {@code easel:cancels} channel; this re-read is the safety net for a message the worker missed (its
+     * subscription was down, or the cancel came just before the job's watch began).
+     */
+    @WithDefault("1s")
+    Duration cancelRecheckInterval();
+
     /** A job running longer than this is stopped and fails with {@code run_timeout}. */
     @WithDefault("10m")
     Duration runTimeout();

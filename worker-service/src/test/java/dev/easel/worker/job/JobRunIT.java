@@ -193,7 +193,9 @@ class JobRunIT {
         publish(job);
         await().atMost(WAIT).until(() -> poll(job.jobId()).stream().anyMatch(e -> e instanceof JobEvent.Progress p
                 && p.stage() == JobStage.DENOISING && p.step() >= 2));
+        // As the gateway cancels: the flag, then its announcement.
         redis.value(String.class).set(RedisKeys.cancelFlag(job.jobId()), "1");
+        redis.pubsub(String.class).publish(RedisKeys.CANCELS, job.jobId());
         List<JobEvent> seen = awaitTerminal(job.jobId());
         assertThat(seen.getLast()).isInstanceOf(JobEvent.Canceled.class);
         int lastStep = seen.stream().filter(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING)

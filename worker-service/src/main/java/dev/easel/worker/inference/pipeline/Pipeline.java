@@ -273,10 +273,9 @@ public final class Pipeline {
                 }
                 int done = i - startStep + 1;
                 int total = steps - startStep;
-                float[] estimate = step.predOriginal();
-                listener.step(done, total, done % previewEvery == 0 || done == total
-                        ? () -> preview.render(estimate, h, w, width, height)
-                        : null);
+                // A preview renders from its own copy of this step's estimate, whenever and wherever it is asked for.
+                float[] estimate = done % previewEvery == 0 || done == total ? step.predOriginal().clone() : null;
+                listener.step(done, total, estimate == null ? null : () -> preview.render(estimate, h, w, width, height));
             }
         }
         timings.addWall(Timings.Stage.DENOISING, System.nanoTime() - t);
