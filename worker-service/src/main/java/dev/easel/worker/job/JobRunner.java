@@ -345,17 +345,23 @@ public class JobRunner {
         }
 
         /**
-         * Stage changes go out at once; steps at most every {@code progress-interval}, previews with them. A preview
-         * is rendered, encoded and stored on the progress lane, off the denoising thread, and its event follows once
-         * it is stored; while one is still on its way, the next step's event goes out without a preview.
+         * Stage changes go out at once; steps at most every {@code progress-interval}. A step's event carries a
+         * preview at most once per {@code preview-interval} of denoising, never on the last step (the decoded image
+         * follows it). A preview is rendered, encoded and stored on the progress lane, off the denoising thread, and
+         * its event follows once it is stored; while one is still on its way, the next step's event goes out
+         * without a preview.
          */
         private final class Progress implements ProgressListener {
             private long lastStepNanos = System.nanoTime();
+            private long lastPreviewNanos = lastStepNanos;
 
             @Override
             public void stage(JobStage stage) {
                 progress(stage, 0, 0, null);
                 lastStepNanos = System.nanoTime();
+                if (stage == JobStage.DENOISING) {
+                    lastPreviewNanos = lastStepNanos;
+                }
             }
 
             @Override
@@ -367,8 +373,12 @@ public class JobRunner {
                     return;
                 }
                 lastProgressNanos = now;
-                // The preview is rendered on the lane: the denoising thread goes straight on to the next step.
-                boolean withPreview = preview != null && previewInFlight.compareAndSet(false, true);
+                boolean previewDue = preview != null && step < steps
+                        && now - lastPreviewNanos >= config.previewInterval().toNanos();
+                boolean withPreview = previewDue && previewInFlight.compareAndSet(false, true);
+                if (withPreview) {
+                    lastPreviewNanos = now;
+                }
                 progress(JobStage.DENOISING, step, steps, withPreview ? preview : null);
             }
         }

@@ -40,8 +40,4 @@ public interface EngineSettings {
     /** Prompts whose text-encoder output is kept, so re-rolls of a prompt skip the encoder; 0 = none. */
     @WithDefault("256")
     int promptCacheEntries();
-
-    /** A preview image every this many denoising steps. */
-    @WithDefault("5")
-    int previewEvery();
 }

@@ -51,7 +51,8 @@ public class ModelHost {
                     settings.tensorrtCacheDir(), settings.tensorrtFp16());
             ModelPackage pkg = ModelPackage.read(settings.modelDir());
             DiffusionModel model = DiffusionModel.load(pkg, config);
-            Pipeline loaded = new Pipeline(model, settings.previewEvery(), settings.promptCacheEntries());
+            // A preview is offered at every step; the job runner renders one per preview-interval at most.
+            Pipeline loaded = new Pipeline(model, 1, settings.promptCacheEntries());
             ModelLimits limits = pkg.limits();
             loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
                     limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);

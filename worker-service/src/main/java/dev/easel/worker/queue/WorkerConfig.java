@@ -44,6 +44,13 @@ public interface WorkerConfig {
     Duration progressInterval();
 
     /**
+     * Least time between two previews of a running job (each is a JPEG stored in S3, one PUT request, rendered
+     * beside the denoising); the first comes this long into denoising, the last step never has one.
+     */
+    @WithDefault("1s")
+    Duration previewInterval();
+
+    /**
      * How often a running job's cancel flag is read from Redis. Cancels normally arrive at once on the
      * {@code easel:cancels} channel; this re-read is the safety net for a message the worker missed (its
      * subscription was down, or the cancel came just before the job's watch began).

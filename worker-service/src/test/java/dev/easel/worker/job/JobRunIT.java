@@ -125,6 +125,10 @@ class JobRunIT {
         byte[] thumb = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.thumbnail(job.jobId(), 0))).asByteArray();
         assertThat(ImageIO.read(new ByteArrayInputStream(thumb))).isNotNull();
         assertThat(seen.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.previewKey() != null)).isTrue();
+        // The last step's event goes without a preview: the decoded image follows it.
+        assertThat(seen).filteredOn(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING
+                        && p.steps() > 0 && p.step() == p.steps())
+                .singleElement().satisfies(e -> assertThat(((JobEvent.Progress) e).previewKey()).isNull());
     }
 
     @Test
