@@ -13,15 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Publishes job events on {@code easel.job-events} and dead letters on {@code easel.jobs.dlq}. Status events
- * are sent synchronously (a job is acknowledged only after its terminal event is on the broker); progress
- * events are fire-and-forget.
+ * are confirmed by the broker (a job is acknowledged only after its terminal event is on the broker; {@code started}
+ * is confirmed before the next status event, so the engine need not wait for it); progress events are
+ * fire-and-forget.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -40,7 +43,29 @@ public class EventPublisher {
      * @throws TransientJobException when the broker does not acknowledge the event in time
      */
     public void publish(JobEvent event) {
-        send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), event.jobId());
+        confirm(sendAsync(event));
+    }
+
+    /**
+     * Sends a status event without waiting for the broker; {@link #confirm} it before the job's next status event.
+     * Events of one job share a partition and this producer is idempotent, so they reach the broker in send order.
+     */
+    public Sent sendAsync(JobEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event));
+        return new Sent(producer.send(record), record.topic(), event.jobId());
+    }
+
+    /** A status event on its way to the broker. */
+    public record Sent(Future<RecordMetadata> ack, String topic, String jobId) {
+    }
+
+    /**
+     * Waits for the broker's acknowledgement of a sent event.
+     *
+     * @throws TransientJobException when it does not come in time or the send failed
+     */
+    public void confirm(Sent sent) {
+        await(sent.ack(), sent.topic(), sent.jobId());
     }
 
     /** Progress is best effort: a lost progress event is superseded by the next one. */
@@ -59,13 +84,17 @@ public class EventPublisher {
     }
 
     private void send(ProducerRecord<String, byte[]> record, String jobId) {
+        await(producer.send(record), record.topic(), jobId);
+    }
+
+    private static void await(Future<RecordMetadata> ack, String topic, String jobId) {
         try {
-            producer.send(record).get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            ack.get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new TransientJobException("queue_unavailable", "cannot publish to " + record.topic() + ": "
+            throw new TransientJobException("queue_unavailable", "cannot publish to " + topic + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new TransientJobException("queue_unavailable", "no acknowledgement from " + record.topic(), e);
+            throw new TransientJobException("queue_unavailable", "no acknowledgement from " + topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientJobException("interrupted", "interrupted while publishing for job " + jobId, e);

@@ -122,6 +122,7 @@ public class JobRunner {
         // Progress events leave in seq order through one lane; a preview is stored on it before its event.
         private final ExecutorService progressLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
         private final AtomicBoolean previewInFlight = new AtomicBoolean();
+        private EventPublisher.Sent started;
 
         Run(JobRequested job, Delivery delivery) {
             this.job = job;
@@ -147,7 +148,8 @@ public class JobRunner {
                 throw new TransientJobException("model_unavailable", "this worker serves " + served + ", not "
                         + job.spec().model(), null);
             }
-            publish(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
+            // The engine starts without waiting for the broker's acknowledgement; the next status event waits for it.
+            started = events.sendAsync(new JobEvent.Started(id, attempt, seq++, delivery.workerId(), now));
             long queueMs = Math.max(0, Duration.between(job.submittedAt(), now).toMillis());
             queueWait.record(Duration.ofMillis(queueMs));
             Log.infof("job %s: started attempt %d (%s)", id, attempt, job.spec().kind().wireName());
@@ -201,11 +203,12 @@ public class JobRunner {
             Optional<float[]> indexed = upload(spec, pipeline, generation, images,
                     lookup ? () -> embedding : () -> embedding(pipeline));
             long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
-            // Indexed only once its images are stored: a similar-prompt match always points at objects that exist.
-            indexed.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
             publish(new JobEvent.Succeeded(id, attempt, seq++, delivery.workerId(), Instant.now(), images,
                     new JobMetrics(queueMs, runMs, inferenceMs, uploadMs)));
+            // Indexed once its images are stored (a match always points at objects that exist), after the answer:
+            // the index is a cache, and an entry that a crash here loses costs a later request a generation.
+            indexed.ifPresent(e -> similarResults.store(job.similar(), id, e, images));
             Log.infof("job %s: succeeded in %d ms (inference %d ms, upload %d ms, %s)", id, runMs, inferenceMs, uploadMs,
                     generation.provider().wireName());
             return count("succeeded", RunOutcome.ACCEPT);
@@ -331,7 +334,10 @@ public class JobRunner {
             }
         }
 
-        /** Publishes a status event (acknowledged by the broker) after every progress event queued before it. */
+        /**
+         * Publishes a status event (acknowledged by the broker) after every progress event queued before it, once
+         * the broker has acknowledged {@code started}.
+         */
         private void publish(JobEvent event) {
             try {
                 progressLane.submit(() -> { }).get();
@@ -340,6 +346,10 @@ public class JobRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransientJobException("interrupted", "interrupted while publishing " + event, e);
+            }
+            if (started != null) {
+                events.confirm(started);
+                started = null;
             }
             events.publish(event);
         }
