@@ -39,6 +39,7 @@ public class CancelSignal {
     private final Vertx vertx;
     private final long recheckNanos;
     private final Map<String, Watch> watching = new ConcurrentHashMap<>();
+    private final AtomicBoolean lost = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
 
@@ -62,28 +63,34 @@ public class CancelSignal {
         }
     }
 
-    /** Subscribes to the cancel channel, and again a second after the subscription fails or its connection ends. */
+    /**
+     * Subscribes to the cancel channel, and again a second after the subscription fails or its connection ends;
+     * one line is logged when it is lost and one when it is back, however long Redis stays away.
+     */
     private void subscribe() {
         if (stopped) {
             return;
         }
-        pubsub.subscribe(RedisKeys.CANCELS, this::heard, this::resubscribeLater,
-                        failure -> {
-                            Log.warnf("cancel channel: %s; subscribing again", failure.getMessage());
-                            resubscribeLater();
-                        })
-                .subscribe().with(s -> subscriber = s, failure -> {
-                    Log.warnf("cannot subscribe to %s (cancels are read from their flags meanwhile): %s",
-                            RedisKeys.CANCELS, failure.getMessage());
-                    resubscribeLater();
-                });
+        pubsub.subscribe(RedisKeys.CANCELS, this::heard, () -> resubscribeLater("its connection ended"),
+                        failure -> resubscribeLater(failure.getMessage()))
+                .subscribe().with(s -> {
+                    subscriber = s;
+                    if (lost.compareAndSet(true, false)) {
+                        Log.infof("subscribed to %s again", RedisKeys.CANCELS);
+                    }
+                }, failure -> resubscribeLater(failure.getMessage()));
     }
 
-    private void resubscribeLater() {
+    private void resubscribeLater(String why) {
         subscriber = null;
-        if (!stopped) {
-            vertx.setTimer(RESUBSCRIBE_AFTER.toMillis(), id -> subscribe());
+        if (stopped) {
+            return;
         }
+        if (lost.compareAndSet(false, true)) {
+            Log.warnf("cancel channel %s lost (%s); cancels are read from their flags until it is back",
+                    RedisKeys.CANCELS, why);
+        }
+        vertx.setTimer(RESUBSCRIBE_AFTER.toMillis(), id -> subscribe());
     }
 
     private void heard(String jobId) {

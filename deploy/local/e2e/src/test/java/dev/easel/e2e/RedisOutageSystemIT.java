@@ -5,15 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.common.queue.RedisKeys;
 import dev.easel.testsupport.LocalRedis;
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestDatabase;
 import dev.easel.testsupport.TestTopics;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,6 +107,9 @@ class RedisOutageSystemIT {
                 assertThat(job.path("status").asText()).as("job %s", id).isEqualTo("succeeded");
                 assertThat(job.path("output").path("images")).hasSize(1);
             }
+            // The Redis that came back is a new process: both workers subscribed to the cancel channel again.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> subscribers(redis.port(), RedisKeys.CANCELS), n -> n == 2);
             System.out.printf("redis outage: %d submits, all 202 (%d answered while Redis was down), all succeeded%n",
                     all.size(), outcomes.stream().filter("unavailable"::equals).count());
         } finally {
@@ -119,6 +127,21 @@ class RedisOutageSystemIT {
             return ServiceProcess.start(name, module, env, Duration.ofSeconds(180));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code PUBSUB NUMSUB channel}, spoken in RESP over a socket of its own. */
+    private static long subscribers(int port, String channel) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            String command = "*3\r\n$6\r\nPUBSUB\r\n$6\r\nNUMSUB\r\n$" + channel.length() + "\r\n" + channel + "\r\n";
+            socket.getOutputStream().write(command.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            for (String line = reply.readLine(); line != null; line = reply.readLine()) {
+                if (line.startsWith(":")) {
+                    return Long.parseLong(line.substring(1)); // *2, $len, the channel, then :count
+                }
+            }
+            throw new IOException("no count in the reply to PUBSUB NUMSUB");
         }
     }
 
