@@ -125,8 +125,8 @@ public class CancelSignal {
         private final AtomicBoolean asking = new AtomicBoolean();
         private final AtomicBoolean failureLogged = new AtomicBoolean();
         private volatile boolean canceled;
-        private long askedAt;
-        private boolean asked;
+        // When the flag was last read; set one interval back, so that the first call reads it.
+        private long askedAt = System.nanoTime() - recheckNanos;
 
         private Watch(String jobId) {
             this.jobId = jobId;
@@ -138,8 +138,7 @@ public class CancelSignal {
          * then one call per recheck interval, also sends a read of the flag whose answer a later call sees.
          */
         public boolean canceled() {
-            if (!canceled && recheckDue() && asking.compareAndSet(false, true)) {
-                asked = true;
+            if (!canceled && System.nanoTime() - askedAt >= recheckNanos && asking.compareAndSet(false, true)) {
                 askedAt = System.nanoTime();
                 asyncKeys.exists(key).subscribe().with(found -> {
                     canceled |= found;
@@ -153,10 +152,6 @@ public class CancelSignal {
                 });
             }
             return canceled;
-        }
-
-        private boolean recheckDue() {
-            return !asked || System.nanoTime() - askedAt >= recheckNanos;
         }
 
         @Override

@@ -51,8 +51,7 @@ public class EventPublisher {
      * Events of one job share a partition and this producer is idempotent, so they reach the broker in send order.
      */
     public Sent sendAsync(JobEvent event) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event));
-        return new Sent(producer.send(record), record.topic(), event.jobId());
+        return send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), event.jobId());
     }
 
     /** A status event on its way to the broker. */
@@ -65,7 +64,17 @@ public class EventPublisher {
      * @throws TransientJobException when it does not come in time or the send failed
      */
     public void confirm(Sent sent) {
-        await(sent.ack(), sent.topic(), sent.jobId());
+        try {
+            sent.ack().get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TransientJobException("queue_unavailable", "cannot publish to " + sent.topic() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TransientJobException("queue_unavailable", "no acknowledgement from " + sent.topic(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientJobException("interrupted", "interrupted while publishing for job " + sent.jobId(), e);
+        }
     }
 
     /** Progress is best effort: a lost progress event is superseded by the next one. */
@@ -80,25 +89,11 @@ public class EventPublisher {
     public void deadLetter(DeadLetter letter, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetters(), letter.job().jobId(), JsonCodec.encode(letter));
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        send(record, letter.job().jobId());
+        confirm(send(record, letter.job().jobId()));
     }
 
-    private void send(ProducerRecord<String, byte[]> record, String jobId) {
-        await(producer.send(record), record.topic(), jobId);
-    }
-
-    private static void await(Future<RecordMetadata> ack, String topic, String jobId) {
-        try {
-            ack.get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new TransientJobException("queue_unavailable", "cannot publish to " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new TransientJobException("queue_unavailable", "no acknowledgement from " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientJobException("interrupted", "interrupted while publishing for job " + jobId, e);
-        }
+    private Sent send(ProducerRecord<String, byte[]> record, String jobId) {
+        return new Sent(producer.send(record), record.topic(), jobId);
     }
 
     @PreDestroy
