@@ -43,11 +43,11 @@ public final class PngEncoder {
         header[8] = 8; // bits per sample
         header[9] = COLOR_TYPE_RGB;
         // compression method 0, filter method 0, no interlace
-        chunk(out, "IHDR", header, header.length);
+        chunk(out, "IHDR", header);
         text.forEach((keyword, value) -> textChunk(out, keyword, value));
         byte[] compressed = compress(filteredRows(image, width, height));
-        chunk(out, "IDAT", compressed, compressed.length);
-        chunk(out, "IEND", new byte[0], 0);
+        chunk(out, "IDAT", compressed);
+        chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
 
@@ -126,7 +126,7 @@ public final class PngEncoder {
             byte[] data = new byte[key.length + 1 + text.length];
             System.arraycopy(key, 0, data, 0, key.length);
             System.arraycopy(text, 0, data, key.length + 1, text.length);
-            chunk(out, "tEXt", data, data.length);
+            chunk(out, "tEXt", data);
             return;
         }
         // iTXt: keyword, 0, compression flag 0, compression method 0, empty language tag, 0, empty translated
@@ -135,7 +135,7 @@ public final class PngEncoder {
         byte[] data = new byte[key.length + 5 + text.length];
         System.arraycopy(key, 0, data, 0, key.length);
         System.arraycopy(text, 0, data, key.length + 5, text.length);
-        chunk(out, "iTXt", data, data.length);
+        chunk(out, "iTXt", data);
     }
 
     private static boolean latin1(String s) {
@@ -148,16 +148,16 @@ public final class PngEncoder {
     }
 
     /** Length, type, data and the CRC-32 of type and data. */
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] head = new byte[8];
-        putInt(head, 0, length);
+        putInt(head, 0, data.length);
         byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(typeBytes, 0, head, 4, 4);
         CRC32 crc = new CRC32();
         crc.update(typeBytes);
-        crc.update(data, 0, length);
+        crc.update(data);
         out.writeBytes(head);
-        out.write(data, 0, length);
+        out.writeBytes(data);
         byte[] tail = new byte[4];
         putInt(tail, 0, (int) crc.getValue());
         out.writeBytes(tail);
