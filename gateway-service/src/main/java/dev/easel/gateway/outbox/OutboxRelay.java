@@ -55,7 +55,6 @@ public class OutboxRelay {
     private final Map<String, Object> kafka;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
-    private final Counter publishFailures;
     private final FailureStreak failures;
     private final OutboxVacuum vacuum;
     private final AtomicLong oldestPendingMillis = new AtomicLong();
@@ -72,8 +71,6 @@ public class OutboxRelay {
         this.kafka = kafka;
         this.published = Counter.builder("easel_outbox_published_records")
                 .description("Outbox records acknowledged by Kafka").register(registry);
-        this.publishFailures = Counter.builder("easel_outbox_publish_failures")
-                .description("Outbox batches that Kafka did not acknowledge").register(registry);
         registry.gauge("easel_outbox_lag_seconds", oldestPendingMillis, v -> v.get() / 1000.0);
     }
 
@@ -126,7 +123,6 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | SQLException e) {
-                publishFailures.increment();
                 failures.failed(e.toString() + "; retrying with backoff up to " + config.maxBackoff().toMillis() + " ms")
                         .ifPresent(Log::warn);
                 if (!sleep(backoff)) {

@@ -82,8 +82,9 @@ public class QueueEstimator {
      */
     static Duration nextRefreshDelay(Duration interval, Duration lastQueryTook) {
         Duration spaced = lastQueryTook.multipliedBy(COST_FACTOR);
+        Duration atLeastInterval = spaced.compareTo(interval) > 0 ? spaced : interval;
         Duration longest = interval.multipliedBy(MAX_SPACING);
-        return spaced.compareTo(interval) <= 0 ? interval : spaced.compareTo(longest) > 0 ? longest : spaced;
+        return atLeastInterval.compareTo(longest) < 0 ? atLeastInterval : longest;
     }
 
     void stop(@Observes ShutdownEvent event) {
