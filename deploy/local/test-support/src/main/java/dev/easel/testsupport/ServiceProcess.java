@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,11 @@ public final class ServiceProcess implements AutoCloseable {
         int port = LocalStack.freePort();
         Path log = Files.createTempFile("easel-" + name + "-", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar", jar.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(heapAndGc(module));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -56,6 +60,11 @@ public final class ServiceProcess implements AutoCloseable {
         ServiceProcess service = new ServiceProcess(name, builder.start(), port, log);
         service.awaitReady(readyWithin);
         return service;
+    }
+
+    /** The heap and collector each service runs with in deployments (deploy/local/easel, the image, the chart). */
+    private static List<String> heapAndGc(String module) {
+        return module.equals("gateway-service") ? List.of("-XX:+UseZGC", "-Xms1g", "-Xmx1g") : List.of("-Xmx1g");
     }
 
     /** The local stack's addresses as the services' environment variables. */
