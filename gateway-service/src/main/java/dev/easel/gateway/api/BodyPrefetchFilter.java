@@ -1,6 +1,7 @@
 package dev.easel.gateway.api;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpClosedException;
@@ -38,6 +39,10 @@ public class BodyPrefetchFilter {
         if (!prefetches(request)) {
             context.next();
             return;
+        }
+        if (HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaderNames.EXPECT))) {
+            // The client sends its body once told to (curl does so for bodies above 1 MB, after a second's wait).
+            context.response().writeContinue();
         }
         request.body().onComplete(read -> {
             if (read.succeeded()) {

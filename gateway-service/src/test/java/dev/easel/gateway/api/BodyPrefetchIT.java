@@ -45,6 +45,24 @@ class BodyPrefetchIT {
         trickleThenCheck("/v1/uploads", "image/png", TestImages.png(16, 16), "HTTP/1.1 201 Created");
     }
 
+    @Test
+    void aClientThatAsksToContinueIsToldToAndIsAnswered() throws Exception {
+        byte[] job = "{\"prompt\": \"a body sent after 100 Continue\"}".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThat(statusLine(in)).isEqualTo("HTTP/1.1 100 Continue");
+            in.readNBytes(3); // the rest of the interim response: "\n\r\n"
+            out.write(job);
+            out.flush();
+            assertThat(statusLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
+        }
+    }
+
     /**
      * Opens {@value #TRICKLING_CLIENTS} requests that send half their body and stop, checks that another request is
      * answered meanwhile, then sends the rest of one of them and checks its answer.
