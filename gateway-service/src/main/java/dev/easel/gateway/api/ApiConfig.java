@@ -12,6 +12,13 @@ public interface ApiConfig {
     @WithDefault("33554432")
     long maxBodyBytes();
 
+    /**
+     * Longest wait for a request body of declared length to arrive in full; a client that takes longer gets 408
+     * {@code request_timeout} and its connection closed.
+     */
+    @WithDefault("60s")
+    Duration bodyReadTimeout();
+
     /** Longest {@code Prefer: wait=N} honoured; larger values are capped. */
     @WithDefault("60s")
     Duration maxWait();

@@ -1,9 +1,11 @@
 package dev.easel.gateway.api;
 
+import dev.easel.common.json.JsonCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,6 +13,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Reads a request body of declared length (a JSON job, an uploaded image) on the event loop, before the blocking
@@ -22,7 +26,9 @@ import jakarta.enterprise.event.Observes;
  *
  * <p>Only bodies whose {@code Content-Length} is declared: {@link BodyLimitFilter} has refused those above
  * {@code easel.api.max-body-bytes} by then. A chunked body is left to the stream, which counts what it reads. A
- * client that hangs up before its body is complete is nobody to answer: that is logged at debug level only.
+ * body that has not arrived in full within {@code easel.api.body-read-timeout} is answered with 408
+ * {@code request_timeout} and its connection closed. A client that hangs up before its body is complete is nobody
+ * to answer: that is logged at debug level only.
  */
 @ApplicationScoped
 public class BodyPrefetchFilter {
@@ -30,11 +36,12 @@ public class BodyPrefetchFilter {
     // After BodyLimitFilter (100), ahead of the REST layer.
     private static final int PRIORITY = 90;
 
-    void register(@Observes Filters filters) {
-        filters.register(BodyPrefetchFilter::prefetch, PRIORITY);
+    void register(@Observes Filters filters, ApiConfig config) {
+        Duration timeout = config.bodyReadTimeout();
+        filters.register(context -> prefetch(context, timeout), PRIORITY);
     }
 
-    private static void prefetch(RoutingContext context) {
+    private static void prefetch(RoutingContext context, Duration timeout) {
         HttpServerRequest request = context.request();
         if (!prefetches(request)) {
             context.next();
@@ -44,7 +51,11 @@ public class BodyPrefetchFilter {
             // The client sends its body once told to (curl does so for bodies above 1 MB, after a second's wait).
             context.response().writeContinue();
         }
+        long timer = context.vertx().setTimer(timeout.toMillis(), id -> timedOut(context, timeout));
         request.body().onComplete(read -> {
+            if (!context.vertx().cancelTimer(timer)) {
+                return; // answered with 408 already
+            }
             if (read.succeeded()) {
                 context.setBody(read.result());
                 context.next();
@@ -55,6 +66,17 @@ public class BodyPrefetchFilter {
             }
         });
         request.resume();
+    }
+
+    private static void timedOut(RoutingContext context, Duration timeout) {
+        HttpServerRequest request = context.request();
+        Problem problem = Problem.of(408, "request_timeout", "Request timeout",
+                "the request body did not arrive within " + timeout.toMillis() + " ms", request.path(), List.of());
+        context.response().setStatusCode(408)
+                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaderNames.CONNECTION, "close")
+                .end(Buffer.buffer(JsonCodec.encode(problem)))
+                .onComplete(ended -> request.connection().close());
     }
 
     private static boolean prefetches(HttpServerRequest request) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.easel.gateway.upload.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +30,16 @@ import org.junit.jupiter.api.Test;
  * leave every other request waiting.
  */
 @QuarkusTest
+@TestProfile(BodyPrefetchIT.ShortBodyTimeout.class)
 class BodyPrefetchIT {
+
+    /** A body read timeout the trickling tests stay well within, and the timeout test does not wait long for. */
+    public static class ShortBodyTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("easel.api.body-read-timeout", "10s");
+        }
+    }
 
     private static final int TRICKLING_CLIENTS = 240;
 
@@ -60,6 +72,23 @@ class BodyPrefetchIT {
             out.write(job);
             out.flush();
             assertThat(statusLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
+        }
+    }
+
+    @Test
+    void aBodyThatStopsHalfWayIsAnsweredWithRequestTimeoutAndTheConnectionClosed() throws Exception {
+        byte[] job = "{\"prompt\": \"a body that never ends\"}".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(job, 0, job.length / 2);
+            out.flush();
+            // Everything up to the server's close: the 408 and its problem.
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout")
+                    .contains("application/problem+json").contains("\"code\":\"request_timeout\"");
         }
     }
 
