@@ -59,6 +59,9 @@ public class UploadResource {
                      "width": 512, "height": 512, "content_type": "image/png", "bytes": 48213}""")))
     @APIResponse(responseCode = "400", description = "Not a usable image (image_invalid, image_too_large)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "408", description = "The body did not arrive in full within easel.api.body-read-timeout "
+            + "(request_timeout); the connection is closed", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Body too large", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Not PNG, JPEG or WebP", content = @Content(mediaType = Problem.MEDIA_TYPE,

@@ -86,6 +86,9 @@ public class JobResource {
                     examples = @ExampleObject(name = "succeeded", value = Examples.JOB_SUCCEEDED)))
     @APIResponse(responseCode = "400", description = "Invalid request", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = Examples.PROBLEM_INVALID)))
+    @APIResponse(responseCode = "408", description = "The body did not arrive in full within easel.api.body-read-timeout "
+            + "(request_timeout); the connection is closed", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Body too large", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Unsupported Content-Type", content = @Content(mediaType = Problem.MEDIA_TYPE,
