@@ -30,7 +30,7 @@ public class BodyLimitFilter {
 
     private static void check(RoutingContext context, long max) {
         HttpServerRequest request = context.request();
-        long declared = declaredLength(request.getHeader(HttpHeaderNames.CONTENT_LENGTH));
+        long declared = RequestBodies.declaredLength(request.getHeader(HttpHeaderNames.CONTENT_LENGTH));
         if (declared <= max) {
             context.next();
             return;
@@ -51,16 +51,5 @@ public class BodyLimitFilter {
         });
         request.endHandler(ignored -> response.end(body));
         request.resume();
-    }
-
-    private static long declaredLength(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

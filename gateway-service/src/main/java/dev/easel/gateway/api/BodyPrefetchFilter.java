@@ -24,8 +24,8 @@ import java.util.List;
  * thread switches around it a good part of the quarter spent in the kernel's task switching. And a client that
  * sends its body slowly no longer holds a worker thread while it does.
  *
- * <p>Only bodies whose {@code Content-Length} is declared: {@link BodyLimitFilter} has refused those above
- * {@code easel.api.max-body-bytes} by then. A chunked body is left to the stream, which counts what it reads. A
+ * <p>Only bodies whose {@code Content-Length} is declared and at most {@value #MAX_PREFETCH_BYTES} bytes; a
+ * chunked or larger body is left to the stream, which counts what it reads. A
  * body that has not arrived in full within {@code easel.api.body-read-timeout} is answered with 408
  * {@code request_timeout} and its connection closed. A client that hangs up before its body is complete is nobody
  * to answer: that is logged at debug level only.
@@ -35,9 +35,17 @@ public class BodyPrefetchFilter {
 
     // After BodyLimitFilter (100), ahead of the REST layer.
     private static final int PRIORITY = 90;
+    /**
+     * Largest body read ahead: every ordinary JSON job and most uploads. A larger one is left to the stream, so
+     * that what the event loops hold at once stays bounded while the worker pool bounds the rest, as before.
+     */
+    static final long MAX_PREFETCH_BYTES = 1024 * 1024;
 
     void register(@Observes Filters filters, ApiConfig config) {
         Duration timeout = config.bodyReadTimeout();
+        if (timeout.toMillis() < 1) {
+            throw new IllegalStateException("easel.api.body-read-timeout must be at least 1ms, not " + timeout);
+        }
         filters.register(context -> prefetch(context, timeout), PRIORITY);
     }
 
@@ -81,8 +89,11 @@ public class BodyPrefetchFilter {
 
     private static boolean prefetches(HttpServerRequest request) {
         // HTTP/1.x only: the REST layer pauses every request it takes, which an HTTP/2 stream that has ended refuses.
-        if (request.version() == HttpVersion.HTTP_2 || request.method() != HttpMethod.POST || request.isEnded()
-                || request.getHeader(HttpHeaderNames.CONTENT_LENGTH) == null) {
+        if (request.version() == HttpVersion.HTTP_2 || request.method() != HttpMethod.POST || request.isEnded()) {
+            return false;
+        }
+        long length = RequestBodies.declaredLength(request.getHeader(HttpHeaderNames.CONTENT_LENGTH));
+        if (length < 0 || length > MAX_PREFETCH_BYTES) {
             return false;
         }
         // Multipart bodies are parsed part by part on the event loop by the REST layer's form reader already.

@@ -29,6 +29,18 @@ public final class RequestBodies {
         }
     }
 
+    /** The {@code Content-Length} a request declares, or -1 when it declares none that is a number. */
+    static long declaredLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, "payload_too_large", "Payload too large",
                 "the request body is larger than " + maxBytes + " bytes");

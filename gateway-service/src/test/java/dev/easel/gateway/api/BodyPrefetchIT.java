@@ -26,22 +26,22 @@ import org.junit.jupiter.api.Test;
 /**
  * Request bodies are read on the event loop ({@link BodyPrefetchFilter}): clients that send their bodies slowly
  * hold no worker thread while they do. Without it each such request blocks a worker thread on its body for up to
- * the REST layer's 60 s read timeout, and more of them than the worker pool has threads (200 on a small machine)
- * leave every other request waiting.
+ * the REST layer's 60 s read timeout, and more of them than the worker pool has threads leave every other request
+ * waiting.
  */
 @QuarkusTest
-@TestProfile(BodyPrefetchIT.ShortBodyTimeout.class)
+@TestProfile(BodyPrefetchIT.SmallWorkerPool.class)
 class BodyPrefetchIT {
 
-    /** A body read timeout the trickling tests stay well within, and the timeout test does not wait long for. */
-    public static class ShortBodyTimeout implements QuarkusTestProfile {
+    /** A worker pool the trickling clients outnumber whatever the machine's core count (the default is 8 a core). */
+    public static class SmallWorkerPool implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("easel.api.body-read-timeout", "10s");
+            return Map.of("quarkus.thread-pool.max-threads", "16");
         }
     }
 
-    private static final int TRICKLING_CLIENTS = 240;
+    private static final int TRICKLING_CLIENTS = 40;
 
     @TestHTTPResource("/")
     URL base;
@@ -72,23 +72,6 @@ class BodyPrefetchIT {
             out.write(job);
             out.flush();
             assertThat(statusLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
-        }
-    }
-
-    @Test
-    void aBodyThatStopsHalfWayIsAnsweredWithRequestTimeoutAndTheConnectionClosed() throws Exception {
-        byte[] job = "{\"prompt\": \"a body that never ends\"}".getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(job, 0, job.length / 2);
-            out.flush();
-            // Everything up to the server's close: the 408 and its problem.
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout")
-                    .contains("application/problem+json").contains("\"code\":\"request_timeout\"");
         }
     }
 

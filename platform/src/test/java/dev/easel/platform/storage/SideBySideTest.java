@@ -40,20 +40,28 @@ class SideBySideTest {
     }
 
     @Test
-    void everyCallLogsWithItsCallersContextEvenOnThreadsCreatedForAnEarlierCaller() throws InterruptedException {
-        // Two calls per batch, so the second batch runs on the threads the first one created.
-        Callable<Object> job = () -> MDC.get("job");
-        Callable<Object> trace = () -> MDC.get("trace");
+    void everyCallLogsWithItsCallersContextEvenOnAThreadCreatedForAnEarlierCaller() throws InterruptedException {
+        Callable<List<Object>> context = () -> List.of(Thread.currentThread(), String.valueOf(MDC.get("job")),
+                String.valueOf(MDC.get("trace")));
 
         MDC.put("job", "job=first");
         MDC.put("trace", "trace=a");
-        assertThat(sideBySide.all(List.of(job, trace))).containsExactly("job=first", "trace=a");
+        List<Object> first = sideBySide.all(List.of(context)).getFirst();
+        assertThat(first.subList(1, 3)).containsExactly("job=first", "trace=a");
 
+        // The pool's thread is idle again long before this: the next calls run on it, not on a new thread that
+        // would inherit the caller's context anyway.
+        Thread.sleep(200);
         MDC.clear();
         MDC.put("job", "job=second");
-        assertThat(sideBySide.all(List.of(job, trace))).containsExactly("job=second", null);
+        List<Object> second = sideBySide.all(List.of(context)).getFirst();
+        assertThat(second.getFirst()).as("the thread of the first call").isSameAs(first.getFirst());
+        assertThat(second.subList(1, 3)).containsExactly("job=second", "null");
 
+        Thread.sleep(200);
         MDC.clear();
-        assertThat(sideBySide.all(List.of(job, trace))).containsExactly(null, null);
+        List<Object> third = sideBySide.all(List.of(context)).getFirst();
+        assertThat(third.getFirst()).isSameAs(first.getFirst());
+        assertThat(third.subList(1, 3)).containsExactly("null", "null");
     }
 }
