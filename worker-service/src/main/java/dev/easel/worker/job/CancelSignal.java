@@ -141,7 +141,9 @@ public class CancelSignal {
             if (!canceled && System.nanoTime() - askedAt >= recheckNanos && asking.compareAndSet(false, true)) {
                 askedAt = System.nanoTime();
                 asyncKeys.exists(key).subscribe().with(found -> {
-                    canceled |= found;
+                    if (Boolean.TRUE.equals(found)) {
+                        canceled = true; // never back to false: a message may have raised it meanwhile
+                    }
                     asking.set(false);
                 }, failure -> {
                     // One line per run, not one per read, while Redis is away.

@@ -102,8 +102,10 @@ public class JobRunner {
             return run.execute(pipeline);
         } catch (TransientJobException e) {
             return run.transientFailure(e.code(), e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // An engine bug or an unexpected provider error: the next attempt may run on another worker.
+        } catch (RuntimeException | Error e) {
+            // An engine bug, an unexpected provider error, a native library that failed to link, memory that ran
+            // out for one large batch: the next attempt may run on another worker, and the last one dead-letters
+            // the job instead of leaving it unfinished.
             return run.transientFailure("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         } finally {
             run.progressLane.shutdown();

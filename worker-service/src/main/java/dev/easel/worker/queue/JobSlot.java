@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,11 @@ final class JobSlot {
     }
 
     void start() {
+        consumer = newConsumer();
+        thread = Thread.ofPlatform().name("job-slot-" + index).start(this::run);
+    }
+
+    private KafkaShareConsumer<String, byte[]> newConsumer() {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-slot-" + index);
@@ -73,8 +79,7 @@ final class JobSlot {
         props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
-        consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        thread = Thread.ofPlatform().name("job-slot-" + index).start(this::loop);
+        return new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Stops taking new records; the running job may finish. */
@@ -100,11 +105,40 @@ final class JobSlot {
 
     // Longer than the 100 ms goal: worth a line in the log to find out why.
     private static final long IDLE_WAIT_WORTH_LOGGING_MS = 100;
+    private static final long RESTART_DELAY_MS = 1000;
 
-    private void loop() {
+    /**
+     * Consumes until the slot stops taking jobs and has none in hand. A consumer that fails unexpectedly is closed
+     * (which releases the record it holds, and the job of that record stops at its next step) and replaced after
+     * {@value #RESTART_DELAY_MS} ms, so that no failure leaves a worker that looks ready with a slot that takes
+     * nothing.
+     */
+    private void run() {
+        try {
+            while (true) {
+                try (KafkaShareConsumer<String, byte[]> c = consumer) {
+                    consume(c);
+                    return;
+                } catch (WakeupException e) {
+                    Log.infof("slot %d: woken up to close", index);
+                    return;
+                } catch (RuntimeException e) {
+                    Log.errorf(e, "slot %d: consumer failed; a new one starts in %d ms", index, RESTART_DELAY_MS);
+                }
+                if (!acquiring || !pause()) {
+                    return;
+                }
+                consumer = newConsumer();
+            }
+        } finally {
+            stats.slotStopped();
+        }
+    }
+
+    private void consume(KafkaShareConsumer<String, byte[]> c) {
         Running current = null;
         freeSinceMillis = System.currentTimeMillis();
-        try (KafkaShareConsumer<String, byte[]> c = consumer) {
+        try {
             c.subscribe(List.of(topics.jobs()));
             while (acquiring || current != null) {
                 Running before = current;
@@ -113,12 +147,22 @@ final class JobSlot {
                     freeSinceMillis = System.currentTimeMillis();
                 }
             }
-        } catch (WakeupException e) {
-            Log.infof("slot %d: woken up to close", index);
         } catch (RuntimeException e) {
-            Log.errorf(e, "slot %d: consumer loop failed", index);
-        } finally {
-            stats.slotStopped();
+            if (current != null) {
+                // Its record goes back with the consumer: the job must not run on here while it runs elsewhere.
+                current.abandoned = true;
+            }
+            throw e;
+        }
+    }
+
+    private boolean pause() {
+        try {
+            Thread.sleep(RESTART_DELAY_MS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -168,25 +212,27 @@ final class JobSlot {
         }
         Map<String, String> headers = new HashMap<>();
         for (Header h : record.headers()) {
-            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+            if (h.value() != null) {
+                headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+            }
         }
         Running running = new Running(record);
-        JobRequested job;
-        try {
-            job = JsonCodec.decode(record.value(), JobRequested.class);
-        } catch (JsonCodecException e) {
-            Log.errorf("job %s: not a job this version can read (%s); rejected", record.key(), e.getMessage());
+        Optional<JobRequested> readable = read(record);
+        if (readable.isEmpty()) {
             running.result.complete(null);
             running.reject = true;
             return running;
         }
+        JobRequested job = readable.get();
         stats.busy(+1);
         running.jobId = job.jobId();
-        JobRunner.Delivery delivery = new JobRunner.Delivery(workerId, deliveries, headers, () -> stopNow);
+        JobRunner.Delivery delivery = new JobRunner.Delivery(workerId, deliveries, headers,
+                () -> stopNow || running.abandoned);
         Thread.ofPlatform().name("job-" + job.jobId()).start(() -> {
             try {
                 running.result.complete(runner.run(job, pipeline, delivery));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever escaped the runner's own handling: the record goes back rather than renewed forever.
                 Log.errorf(e, "job %s: runner failed", job.jobId());
                 running.result.complete(RunOutcome.RELEASE);
             } finally {
@@ -194,6 +240,25 @@ final class JobSlot {
             }
         });
         return running;
+    }
+
+    /** The job in the record, or empty (logged) when it holds nothing this version can run: it is rejected. */
+    private static Optional<JobRequested> read(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            Log.errorf("job %s: a record without a value; rejected", record.key());
+            return Optional.empty();
+        }
+        try {
+            JobRequested job = JsonCodec.decode(record.value(), JobRequested.class);
+            if (job == null || job.jobId() == null || job.spec() == null) {
+                Log.errorf("job %s: a record without a job id or spec; rejected", record.key());
+                return Optional.empty();
+            }
+            return Optional.of(job);
+        } catch (JsonCodecException e) {
+            Log.errorf("job %s: not a job this version can read (%s); rejected", record.key(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -259,6 +324,8 @@ final class JobSlot {
         private ConsumerRecord<String, byte[]> record;
         private String jobId;
         private boolean reject;
+        // Set when the consumer holding the record failed: the job stops at its next step.
+        private volatile boolean abandoned;
         private long renewedAt = System.nanoTime();
 
         Running(ConsumerRecord<String, byte[]> record) {

@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,6 +130,22 @@ class JobRunIT {
         assertThat(seen).filteredOn(e -> e instanceof JobEvent.Progress p && p.stage() == JobStage.DENOISING
                         && p.steps() > 0 && p.step() == p.steps())
                 .singleElement().satisfies(e -> assertThat(((JobEvent.Progress) e).previewKey()).isNull());
+    }
+
+    @Test
+    void recordsThatHoldNoJobAreRejectedAndTheSlotGoesOnTakingJobs() throws Exception {
+        // A tombstone, the JSON null and a job without its spec: each used to end the slot's consumer for good.
+        producer.send(new ProducerRecord<>(topics.jobs(), "tombstone", null)).get();
+        producer.send(new ProducerRecord<>(topics.jobs(), "json-null", "null".getBytes(StandardCharsets.UTF_8))).get();
+        producer.send(new ProducerRecord<>(topics.jobs(), "no-spec",
+                "{\"job_id\": \"no-spec\"}".getBytes(StandardCharsets.UTF_8))).get();
+        // A real job whose record carries a header without a value.
+        JobRequested job = job(spec(JobKind.TEXT_TO_IMAGE, "a small blue square on a white background", 5, null, null), null);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.jobs(), job.jobId(), JsonCodec.encode(job));
+        record.headers().add("x-empty", null);
+        producer.send(record).get();
+
+        assertThat(awaitTerminal(job.jobId()).getLast()).isInstanceOf(JobEvent.Succeeded.class);
     }
 
     @Test
