@@ -13,6 +13,7 @@ import java.util.List;
  */
 final class EventStream {
 
+    private final String jobId;
     private final SseEventSink sink;
     private final Sse sse;
     private final List<JobUpdate> buffered = new ArrayList<>();
@@ -21,10 +22,15 @@ final class EventStream {
     private boolean closed;
     private AutoCloseable subscription;
 
-    EventStream(SseEventSink sink, Sse sse, String lastEventId) {
+    EventStream(String jobId, SseEventSink sink, Sse sse, String lastEventId) {
+        this.jobId = jobId;
         this.sink = sink;
         this.sse = sse;
         this.lastSentId = lastEventId;
+    }
+
+    String jobId() {
+        return jobId;
     }
 
     synchronized void subscribedWith(AutoCloseable handle) {
@@ -54,12 +60,19 @@ final class EventStream {
         }
         OutboundSseEvent event = sse.newEventBuilder().id(update.id()).name(update.name()).data(update.data())
                 .build();
-        sink.send(event).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                Log.debugf("job %s: SSE client gone: %s", update.jobId(), failure.getMessage());
-                close();
-            }
-        });
+        try {
+            sink.send(event).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    Log.debugf("job %s: SSE client gone: %s", update.jobId(), failure.getMessage());
+                    close();
+                }
+            });
+        } catch (IllegalStateException e) {
+            // The client left between the check above and the send.
+            Log.debugf("job %s: SSE client gone: %s", update.jobId(), e.getMessage());
+            close();
+            return;
+        }
         lastSentId = update.id();
         if (update.terminal()) {
             close();

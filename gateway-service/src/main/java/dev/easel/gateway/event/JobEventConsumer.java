@@ -60,6 +60,7 @@ public class JobEventConsumer {
     private final FailureStreak applyFailures;
     private final FailureStreak commitFailures;
     private volatile boolean running;
+    private static final long RESTART_DELAY_MS = 1000;
 
     JobEventConsumer(JobEventApplier applier, EventsConfig config, TopicsConfig topics,
                      @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
@@ -77,6 +78,12 @@ public class JobEventConsumer {
         if (!config.enabled()) {
             return;
         }
+        consumer = newConsumer();
+        running = true;
+        thread = Thread.ofPlatform().name("job-event-consumer").daemon().start(this::run);
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.getOrDefault("client.id", "easel-gateway") + "-events");
@@ -85,9 +92,7 @@ public class JobEventConsumer {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = Thread.ofPlatform().name("job-event-consumer").daemon().start(this::run);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -106,9 +111,41 @@ public class JobEventConsumer {
         }
     }
 
+    /**
+     * Consumes until the gateway stops. A consumer that fails unexpectedly is closed and replaced after
+     * {@value #RESTART_DELAY_MS} ms; events it applied but did not commit are read again and ignored as stale.
+     */
     private void run() {
+        while (running) {
+            try {
+                consume(consumer);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (WakeupException e) {
+                if (!running) {
+                    return;
+                }
+                Log.errorf(e, "job event consumer woken up while running; a new one starts in %d ms", RESTART_DELAY_MS);
+            } catch (RuntimeException e) {
+                Log.errorf(e, "job event consumer failed; a new one starts in %d ms", RESTART_DELAY_MS);
+            }
+            try {
+                Thread.sleep(RESTART_DELAY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (running) {
+                consumer = newConsumer();
+            }
+        }
+    }
+
+    private void consume(KafkaConsumer<String, byte[]> client) throws InterruptedException {
         Duration backoff = Duration.ofMillis(100);
-        try (KafkaConsumer<String, byte[]> c = consumer) {
+        try (KafkaConsumer<String, byte[]> c = client) {
             c.subscribe(List.of(topics.jobEvents()));
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
@@ -148,27 +185,28 @@ public class JobEventConsumer {
                     }
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            Log.errorf(e, "job event consumer stopped");
         }
     }
 
     private void applyRecord(ConsumerRecord<String, byte[]> record) {
         JobEvent event;
         try {
-            event = JsonCodec.decode(record.value(), JobEvent.class);
+            event = record.value() == null ? null : JsonCodec.decode(record.value(), JobEvent.class);
         } catch (JsonCodecException e) {
-            undecodable.increment();
-            Log.warnf("job %s: skipped an undecodable record at %s-%d@%d: %s", record.key(), record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
+            skipUndecodable(record, e.getMessage());
+            return;
+        }
+        if (event == null) {
+            // A tombstone or the JSON null: applying it would fail the same way on every retry.
+            skipUndecodable(record, "no event in the record");
             return;
         }
         applier.apply(event);
+    }
+
+    private void skipUndecodable(ConsumerRecord<String, byte[]> record, String why) {
+        undecodable.increment();
+        Log.warnf("job %s: skipped an undecodable record at %s-%d@%d: %s", record.key(), record.topic(),
+                record.partition(), record.offset(), why);
     }
 }

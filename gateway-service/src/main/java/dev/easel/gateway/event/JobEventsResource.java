@@ -3,6 +3,7 @@ package dev.easel.gateway.event;
 import dev.easel.gateway.api.Problem;
 import dev.easel.gateway.job.JobEntity;
 import dev.easel.gateway.job.JobService;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,6 +47,7 @@ public class JobEventsResource {
         this.jobs = jobs;
         this.updates = updates;
         keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
+        updates.onResubscribed(this::catchUp);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -66,7 +70,7 @@ public class JobEventsResource {
                        @Context SseEventSink sink, @Context Sse sse) {
         JobEntity job = jobs.get(id);
         String jobId = job.id.toString();
-        EventStream stream = new EventStream(sink, sse, emptyToNull(lastEventId));
+        EventStream stream = new EventStream(jobId, sink, sse, emptyToNull(lastEventId));
         streams.add(stream);
         stream.subscribedWith(updates.listen(jobId, stream::offer));
         // Read the row again after subscribing: nothing that happens from here on can be missed.
@@ -80,8 +84,29 @@ public class JobEventsResource {
         // After a resume whose history Redis no longer has; otherwise not newer than what was sent, so dropped.
         stream.send(current);
         stream.goLive();
+        if (current.terminal()) {
+            // The job has ended: everything up to its end has gone out now or went out before a resume at or past
+            // it, and nothing newer will come. Left open, a stream resumed at the end would only carry keep-alives.
+            stream.close();
+        }
         if (stream.isClosed()) {
             streams.remove(stream);
+        }
+    }
+
+    /**
+     * After this replica lost the update channel for a while: every open stream gets its job as it stands now,
+     * so that one whose job ended meanwhile ends too instead of waiting for an update that went by.
+     */
+    private void catchUp() {
+        streams.removeIf(EventStream::isClosed);
+        Map<String, JobUpdate> current = new HashMap<>();
+        for (EventStream stream : streams) {
+            try {
+                stream.offer(current.computeIfAbsent(stream.jobId(), id -> updates.currentOf(jobs.get(id))));
+            } catch (RuntimeException e) {
+                Log.warnf("job %s: stream not caught up: %s", stream.jobId(), e.getMessage());
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,9 @@ public class JobUpdates {
             r -> Thread.ofPlatform().name("job-updates-resubscribe").daemon().unstarted(r));
     private volatile PubSubCommands.RedisSubscriber subscriber;
     private volatile boolean running;
+    private final List<Runnable> catchUps = new CopyOnWriteArrayList<>();
+    // Whether a subscription was ever made: the ones after it follow a lost one (only the resubscriber sets it).
+    private boolean subscribedBefore;
 
     JobUpdates(JobViews views, RedisDataSource redis) {
         this.views = views;
@@ -85,7 +89,27 @@ public class JobUpdates {
         } catch (RuntimeException e) {
             Log.warnf("job updates: cannot subscribe to Redis (%s); retrying", e.getMessage());
             resubscribeLater();
+            return;
         }
+        if (subscribedBefore) {
+            // Updates published while this replica was not subscribed never reached it.
+            for (Runnable catchUp : catchUps) {
+                try {
+                    catchUp.run();
+                } catch (RuntimeException e) {
+                    Log.warnf(e, "job updates: catching up after the channel came back failed");
+                }
+            }
+        }
+        subscribedBefore = true;
+    }
+
+    /**
+     * Runs {@code catchUp} each time this replica subscribes again after losing the channel, once the new
+     * subscription is in place: what was published meanwhile did not reach it.
+     */
+    public void onResubscribed(Runnable catchUp) {
+        catchUps.add(catchUp);
     }
 
     private void resubscribeLater() {
@@ -101,14 +125,28 @@ public class JobUpdates {
 
     private void deliverLocally(JobUpdate update) {
         Set<Consumer<JobUpdate>> set = listeners.get(update.jobId());
-        if (set != null) {
-            set.forEach(listener -> listener.accept(update));
+        if (set == null) {
+            return;
+        }
+        for (Consumer<JobUpdate> listener : set) {
+            try {
+                listener.accept(update);
+            } catch (RuntimeException e) {
+                // One listener's failure (a client that just left) must not keep the update from the others.
+                Log.warnf(e, "job %s: an update listener failed", update.jobId());
+            }
         }
     }
 
     /** Listens to one job's updates on this replica until the returned handle is closed. */
     public AutoCloseable listen(String jobId, Consumer<JobUpdate> listener) {
-        listeners.computeIfAbsent(jobId, id -> new CopyOnWriteArraySet<>()).add(listener);
+        // Added inside the map's own update: a set that its last listener is emptying and removing at the same
+        // moment cannot take the new one with it.
+        listeners.compute(jobId, (id, set) -> {
+            Set<Consumer<JobUpdate>> live = set == null ? new CopyOnWriteArraySet<>() : set;
+            live.add(listener);
+            return live;
+        });
         return () -> listeners.computeIfPresent(jobId, (id, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;

@@ -118,6 +118,15 @@ public final class ContractWorker implements AutoCloseable {
         }
     }
 
+    /** A record of any value on {@code easel.job-events}, as a broken or foreign producer might write one. */
+    public void publishRaw(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(JOB_EVENTS, key, value)).get();
+        } catch (Exception e) {
+            throw new AssertionError("could not publish a record for " + key, e);
+        }
+    }
+
     @Override
     public void close() {
         consumer.close();

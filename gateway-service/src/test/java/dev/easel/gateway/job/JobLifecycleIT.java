@@ -21,6 +21,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -120,6 +121,13 @@ class JobLifecycleIT {
         SseRecorder resumed = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), afterFirstProgress);
         assertThat(resumed.awaitEnd(WAIT)).isEqualTo(200);
         assertThat(resumed.names()).containsExactly("progress", "progress", "preview", "succeeded");
+
+        // Resuming at the terminal event (a browser's EventSource reconnects by itself when a stream ends): nothing
+        // newer will ever come, so the stream ends at once instead of staying open on keep-alives.
+        String terminalId = late.events().getLast().id();
+        SseRecorder atTheEnd = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), terminalId);
+        assertThat(atTheEnd.awaitEnd(WAIT)).isEqualTo(200);
+        assertThat(atTheEnd.names()).isEmpty();
     }
 
     @Test
@@ -150,6 +158,20 @@ class JobLifecycleIT {
         assertThat(failed.<String>path("status")).isEqualTo("failed");
         assertThat(failed.<String>path("error.code")).isEqualTo("model_error");
         assertThat(failed.<Boolean>path("error.retryable")).isFalse();
+    }
+
+    @Test
+    void recordsWithoutAnEventAreSkippedAndTheEventsBehindThemApply() {
+        String id = submit("{\"prompt\": \"a green square\"}").path("id");
+        worker.take(id);
+        // Keyed by the job, so on its partition, ahead of its events: a tombstone and the JSON null.
+        worker.publishRaw(id, null);
+        worker.publishRaw(id, "null".getBytes(StandardCharsets.UTF_8));
+        worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
+        worker.publish(new JobEvent.Failed(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(),
+                new JobError("model_error", "the denoiser produced NaN", false)));
+
+        await().atMost(WAIT).until(() -> "failed".equals(get(id).path("status")));
     }
 
     @Test
