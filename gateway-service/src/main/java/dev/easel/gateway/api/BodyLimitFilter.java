@@ -1,6 +1,5 @@
 package dev.easel.gateway.api;
 
-import dev.easel.common.json.JsonCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
@@ -38,10 +37,8 @@ public class BodyLimitFilter {
         ApiException tooLarge = RequestBodies.tooLarge(max);
         Problem problem = Problem.of(tooLarge.status(), tooLarge.code(), tooLarge.title(), tooLarge.getMessage(),
                 request.path(), List.of());
-        Buffer body = Buffer.buffer(JsonCodec.encode(problem));
-        var response = context.response().setStatusCode(413)
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaderNames.CONNECTION, "close");
+        var response = context.response();
+        Buffer body = problem.prepareClosing(response);
         if (declared > max * DRAIN_FACTOR || request.isEnded()) {
             response.end(body);
             return;

@@ -1,11 +1,9 @@
 package dev.easel.gateway.api;
 
-import dev.easel.common.json.JsonCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,10 +23,10 @@ import java.util.List;
  * sends its body slowly no longer holds a worker thread while it does.
  *
  * <p>Only bodies whose {@code Content-Length} is declared and at most {@value #MAX_PREFETCH_BYTES} bytes; a
- * chunked or larger body is left to the stream, which counts what it reads. A
- * body that has not arrived in full within {@code easel.api.body-read-timeout} is answered with 408
- * {@code request_timeout} and its connection closed. A client that hangs up before its body is complete is nobody
- * to answer: that is logged at debug level only.
+ * chunked or larger body is left to the stream, which counts what it reads. A body that has not arrived in full
+ * within {@code easel.api.body-read-timeout} is answered with 408 {@code request_timeout} and its connection
+ * closed. A client that hangs up before its body is complete is nobody to answer: that is logged at debug level
+ * only.
  */
 @ApplicationScoped
 public class BodyPrefetchFilter {
@@ -80,10 +78,7 @@ public class BodyPrefetchFilter {
         HttpServerRequest request = context.request();
         Problem problem = Problem.of(408, "request_timeout", "Request timeout",
                 "the request body did not arrive within " + timeout.toMillis() + " ms", request.path(), List.of());
-        context.response().setStatusCode(408)
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaderNames.CONNECTION, "close")
-                .end(Buffer.buffer(JsonCodec.encode(problem)))
+        context.response().end(problem.prepareClosing(context.response()))
                 .onComplete(ended -> request.connection().close());
     }
 

@@ -1,6 +1,10 @@
 package dev.easel.gateway.api;
 
+import dev.easel.common.json.JsonCodec;
 import dev.easel.common.validation.Violation;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -31,5 +35,17 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public Response toResponse() {
         return Response.status(status).type(MEDIA).entity(this).build();
+    }
+
+    /**
+     * Readies a response that an HTTP route filter gives before the REST layer sees the request: this problem's
+     * status and media type, and {@code Connection: close}, since the rest of the request body is not read.
+     * Returns the body to end the response with.
+     */
+    Buffer prepareClosing(HttpServerResponse response) {
+        response.setStatusCode(status)
+                .putHeader(HttpHeaderNames.CONTENT_TYPE, MEDIA_TYPE)
+                .putHeader(HttpHeaderNames.CONNECTION, "close");
+        return Buffer.buffer(JsonCodec.encode(this));
     }
 }

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -123,12 +122,10 @@ public class JobEventConsumer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (WakeupException e) {
-                if (!running) {
-                    return;
-                }
-                Log.errorf(e, "job event consumer woken up while running; a new one starts in %d ms", RESTART_DELAY_MS);
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // stop() woke the consumer up
+                }
                 Log.errorf(e, "job event consumer failed; a new one starts in %d ms", RESTART_DELAY_MS);
             }
             try {

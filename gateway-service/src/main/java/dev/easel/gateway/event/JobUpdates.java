@@ -51,7 +51,8 @@ public class JobUpdates {
     private volatile PubSubCommands.RedisSubscriber subscriber;
     private volatile boolean running;
     private final List<Runnable> catchUps = new CopyOnWriteArrayList<>();
-    // Whether a subscription was ever made: the ones after it follow a lost one (only the resubscriber sets it).
+    // Whether a subscription was ever made: the ones after it follow a lost one. Written by the starting thread,
+    // then only by the resubscriber, whose tasks it schedules.
     private boolean subscribedBefore;
 
     JobUpdates(JobViews views, RedisDataSource redis) {
