@@ -56,6 +56,9 @@ public class BodyPrefetchFilter {
         if (HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaderNames.EXPECT))) {
             // The client sends its body once told to (curl does so for bodies above 1 MB, after a second's wait).
             context.response().writeContinue();
+            // Answered: the REST layer would send a second 100 Continue when it resumes the input of a
+            // non-blocking endpoint.
+            request.headers().remove(HttpHeaderNames.EXPECT);
         }
         long timer = context.vertx().setTimer(timeout.toMillis(), id -> timedOut(context, timeout));
         request.body().onComplete(read -> {

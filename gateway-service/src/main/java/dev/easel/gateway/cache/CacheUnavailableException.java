@@ -1,5 +1,6 @@
 package dev.easel.gateway.cache;
 
+import io.smallrye.mutiny.Uni;
 import java.util.function.Supplier;
 
 /**
@@ -20,5 +21,13 @@ public class CacheUnavailableException extends RuntimeException {
             metrics.failure();
             throw new CacheUnavailableException(operation, e);
         }
+    }
+
+    /** The same for a command that does not block: its failure is counted and becomes this exception. */
+    static <T> Uni<T> around(String operation, CacheMetrics metrics, Uni<T> command) {
+        return command.onFailure().transform(e -> {
+            metrics.failure();
+            return new CacheUnavailableException(operation, e);
+        });
     }
 }

@@ -2,8 +2,8 @@ package dev.easel.gateway.cache;
 
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CacheLayout;
-import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.cache.CachedResult;
+import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.json.JsonCodec;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -12,8 +12,10 @@ import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.sortedset.ReactiveSortedSetCommands;
 import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.function.Supplier;
 public class ResultCache {
 
     private final ValueCommands<String, String> values;
+    private final ReactiveValueCommands<String, String> asyncValues;
     private final SortedSetCommands<String, String> recency;
     private final ReactiveSortedSetCommands<String, String> asyncRecency;
     private final KeyCommands<String> keys;
@@ -45,6 +48,7 @@ public class ResultCache {
     ResultCache(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, ResultObjects objects,
                 CacheMetrics metrics) {
         this.values = redis.value(String.class);
+        this.asyncValues = reactive.value(String.class);
         this.recency = redis.sortedSet(String.class);
         this.asyncRecency = reactive.sortedSet(String.class);
         this.keys = redis.key();
@@ -65,10 +69,23 @@ public class ResultCache {
     /** The result stored for this exact request, if any and if its images still exist. */
     public Optional<CachedResult> find(CacheKey exact) {
         String json = call("find", () -> values.get(layout.entry(exact)));
-        if (json == null) {
-            return Optional.empty();
-        }
-        CachedResult result = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), CachedResult.class);
+        return json == null ? Optional.empty() : usable(exact, decode(json));
+    }
+
+    /**
+     * The entry stored for this exact request, read without blocking the caller and not yet checked against
+     * storage: {@link #usable} decides whether it may answer.
+     */
+    public Uni<Optional<CachedResult>> lookup(CacheKey exact) {
+        return CacheUnavailableException.around("find", metrics, asyncValues.get(layout.entry(exact)))
+                .map(json -> json == null ? Optional.<CachedResult>empty() : Optional.of(decode(json)));
+    }
+
+    /**
+     * The entry, if its images still exist (with {@code verify-objects}, HEAD requests to storage unless this
+     * gateway found them within {@code verify-interval}: may block); marks it used.
+     */
+    public Optional<CachedResult> usable(CacheKey exact, CachedResult result) {
         if (config.verifyObjects() && !verifiedRecently(exact)) {
             if (!imagesExist(result)) {
                 Log.infof("job %s: cached result dropped, its images are gone from storage", result.jobId());
@@ -84,6 +101,10 @@ public class ResultCache {
         }
         touch(exact);
         return Optional.of(result);
+    }
+
+    private static CachedResult decode(String json) {
+        return JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), CachedResult.class);
     }
 
     /**

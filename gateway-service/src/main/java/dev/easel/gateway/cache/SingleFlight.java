@@ -2,7 +2,9 @@ package dev.easel.gateway.cache;
 
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CacheLayout;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -26,12 +28,14 @@ public class SingleFlight {
               redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0""";
 
     private final RedisDataSource redis;
+    private final ReactiveRedisDataSource reactive;
     private final CacheLayout layout;
     private final CacheConfig config;
     private final CacheMetrics metrics;
 
-    SingleFlight(RedisDataSource redis, CacheConfig config, CacheMetrics metrics) {
+    SingleFlight(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, CacheMetrics metrics) {
         this.redis = redis;
+        this.reactive = reactive;
         this.metrics = metrics;
         this.config = config;
         this.layout = new CacheLayout(config.namespace());
@@ -45,6 +49,19 @@ public class SingleFlight {
         Response reply = call("claim", () -> redis.execute("SET", layout.inflight(key), jobId.toString(), "NX", "PX",
                 Long.toString(config.inflightTtl().toMillis()), "GET"));
         return reply == null ? Optional.empty() : Optional.of(UUID.fromString(reply.toString()));
+    }
+
+    /** {@link #claim} without blocking the caller. */
+    public Uni<Optional<UUID>> claimAsync(CacheKey key, UUID jobId) {
+        return CacheUnavailableException.around("claim", metrics, reactive.execute("SET", layout.inflight(key),
+                        jobId.toString(), "NX", "PX", Long.toString(config.inflightTtl().toMillis()), "GET"))
+                .map(reply -> reply == null ? Optional.<UUID>empty() : Optional.of(UUID.fromString(reply.toString())));
+    }
+
+    /** {@link #release} without blocking the caller. */
+    public Uni<Void> releaseAsync(CacheKey key, UUID jobId) {
+        return CacheUnavailableException.around("release", metrics,
+                reactive.execute("EVAL", RELEASE, "1", layout.inflight(key), jobId.toString())).replaceWithVoid();
     }
 
     /** Ends the job's lead (it finished); does nothing if another job leads by now. */

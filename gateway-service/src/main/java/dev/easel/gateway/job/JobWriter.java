@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -112,7 +114,8 @@ public class JobWriter {
     }
 
     /**
-     * Stores the job's row and, with it, its outbox record; returns once they are committed.
+     * Stores the job's row and, with it, its outbox record; returns once they are committed. For request threads
+     * that may block: when nothing is queued and a writer's share is free, the caller writes its row itself.
      *
      * @param record the record that queues the job, or null for a job that needs no worker (a cache hit)
      * @return false when the row was skipped because its {@code Idempotency-Key} belongs to another job
@@ -124,6 +127,7 @@ public class JobWriter {
         }
         Pending pending = new Pending(job, record, new CompletableFuture<>());
         try {
+            // Timed, so that the fair semaphore lets a writer thread already waiting go first.
             if (queue.isEmpty() && writing.tryAcquire(0, TimeUnit.MILLISECONDS)) {
                 // Nothing to group it with: the request writes its row itself, sparing two thread hand-offs.
                 try {
@@ -132,29 +136,54 @@ public class JobWriter {
                     writing.release();
                 }
             } else {
-                queue.add(pending);
-                if (stopped) {
-                    failQueued();
-                }
+                enqueue(pending);
             }
             return pending.done().get(config.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // The batch may still commit: the client is told to retry with its Idempotency-Key (503).
-            throw new JobWriteException("job " + job.id + ": not committed within " + config.commitTimeout(),
-                    new SQLTimeoutException("no commit within " + config.commitTimeout()));
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof JobWriteException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof ApiException refused) {
-                throw refused;
-            }
-            throw new JobWriteException("job " + job.id + ": " + e.getCause().getMessage(), e.getCause());
+            throw failure(job, e.getCause());
+        } catch (TimeoutException e) {
+            throw failure(job, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // The row may still be committed: the caller's request fails, the job would run anyway.
             throw new JobWriteException("job " + job.id + ": interrupted while its row was being stored", e);
         }
+    }
+
+    /**
+     * The same for callers that must not block (an event loop): the row always goes to a writer thread, and the
+     * stage completes on that thread once the batch committed, with the same outcomes and failures as
+     * {@link #insert}.
+     */
+    public CompletionStage<Boolean> insertAsync(JobEntity job, OutboxRecord record) {
+        if (!running) {
+            return CompletableFuture.failedFuture(shuttingDown());
+        }
+        Pending pending = new Pending(job, record, new CompletableFuture<>());
+        enqueue(pending);
+        return pending.done().orTimeout(config.commitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        failure(job, e instanceof CompletionException ? e.getCause() : e)));
+    }
+
+    private void enqueue(Pending pending) {
+        queue.add(pending);
+        if (stopped) {
+            failQueued();
+        }
+    }
+
+    /** What a request whose row was not stored is told: 503 for the database, its own refusal otherwise. */
+    private RuntimeException failure(JobEntity job, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            // The batch may still commit: the client is told to retry with its Idempotency-Key (503).
+            return new JobWriteException("job " + job.id + ": not committed within " + config.commitTimeout(),
+                    new SQLTimeoutException("no commit within " + config.commitTimeout()));
+        }
+        if (cause instanceof JobWriteException || cause instanceof ApiException) {
+            return (RuntimeException) cause;
+        }
+        return new JobWriteException("job " + job.id + ": " + cause.getMessage(), cause);
     }
 
     /** One row waiting for its batch; {@code done} completes with whether it was inserted. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.easel.gateway.upload.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,16 +28,8 @@ import org.junit.jupiter.api.Test;
  * waiting.
  */
 @QuarkusTest
-@TestProfile(BodyPrefetchIT.SmallWorkerPool.class)
+@TestProfile(SmallWorkerPool.class)
 class BodyPrefetchIT {
-
-    /** A worker pool the trickling clients outnumber whatever the machine's core count (the default is 8 a core). */
-    public static class SmallWorkerPool implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.thread-pool.max-threads", "16");
-        }
-    }
 
     private static final int TRICKLING_CLIENTS = 40;
 

@@ -8,6 +8,7 @@ import dev.easel.gateway.api.ApiConfig;
 import dev.easel.gateway.api.ApiException;
 import dev.easel.gateway.api.Problem;
 import dev.easel.gateway.api.RequestBodies;
+import dev.easel.gateway.job.JobAdmission;
 import dev.easel.gateway.job.JobCursor;
 import dev.easel.gateway.job.JobEntity;
 import dev.easel.gateway.job.JobService;
@@ -17,6 +18,11 @@ import dev.easel.gateway.job.JobWaiter;
 import dev.easel.gateway.job.SubmitHeaders;
 import dev.easel.gateway.upload.UploadStore;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -57,13 +63,16 @@ public class JobResource {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final int MAX_LIMIT = 100;
 
+    private final JobAdmission admission;
     private final JobService jobs;
     private final JobViews views;
     private final JobWaiter waiter;
     private final UploadStore uploads;
     private final ApiConfig config;
 
-    JobResource(JobService jobs, JobViews views, JobWaiter waiter, UploadStore uploads, ApiConfig config) {
+    JobResource(JobAdmission admission, JobService jobs, JobViews views, JobWaiter waiter, UploadStore uploads,
+                ApiConfig config) {
+        this.admission = admission;
         this.jobs = jobs;
         this.views = views;
         this.waiter = waiter;
@@ -99,23 +108,38 @@ public class JobResource {
     @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
-    public Response create(byte[] body,
-                           @Parameter(description = "Makes retries safe: the same key and body return the same job")
-                           @HeaderParam("Idempotency-Key") String idempotencyKey,
-                           @Parameter(description = "wait=N: block up to N seconds for the result")
-                           @HeaderParam("Prefer") String prefer,
-                           @Parameter(description = "no-cache: skip cache lookups and coalescing; no-store: do not cache the result")
-                           @HeaderParam("Cache-Control") String cacheControl,
-                           @Parameter(description = "W3C trace context; the job's Kafka records and worker logs carry its trace id")
-                           @HeaderParam("traceparent") String traceParent) {
-        // A byte[] body is read by the HTTP layer before this method runs on a worker thread: an InputStream made
-        // the event loop hand every chunk over under a lock the worker was waiting on (a quarter of the gateway's
-        // CPU samples under load). Chunked bodies are capped by quarkus.http.limits.max-body-size on the way in.
+    @NonBlocking
+    public Uni<Response> create(byte[] body,
+                                @Parameter(description = "Makes retries safe: the same key and body return the same job")
+                                @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                @Parameter(description = "wait=N: block up to N seconds for the result")
+                                @HeaderParam("Prefer") String prefer,
+                                @Parameter(description = "no-cache: skip cache lookups and coalescing; no-store: do not cache the result")
+                                @HeaderParam("Cache-Control") String cacheControl,
+                                @Parameter(description = "W3C trace context; the job's Kafka records and worker logs carry its trace id")
+                                @HeaderParam("traceparent") String traceParent) {
+        // Runs on the event loop that read the body (BodyPrefetchFilter or RESTEasy's own buffering): parsing and
+        // validation are CPU work on at most easel.api.max-body-bytes, and JobAdmission.submitAsync blocks nothing.
         if (body.length > config.maxBodyBytes()) {
             throw RequestBodies.tooLarge(config.maxBodyBytes());
         }
         JsonNode request = RequestBodies.json(body);
-        return submit(request, new SubmitHeaders(idempotencyKey, cacheControl, traceParent), prefer);
+        SubmitHeaders headers = headers(idempotencyKey, cacheControl, traceParent);
+        Duration wait = wait(prefer);
+        Context context = Vertx.currentContext();
+        Uni<JobEntity> job = admission.submitAsync(request, headers);
+        if (!wait.isZero()) {
+            job = job.chain(admitted -> Uni.createFrom().item(() -> waiter.awaitFinished(admitted, wait))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+        }
+        return job.chain(admitted -> admitted.jobStatus() == JobStatus.RUNNING
+                // An idempotent replay of a running job shows its live progress, read from Redis: not on the
+                // event loop.
+                ? Uni.createFrom().item(() -> answer(admitted)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                // Otherwise the answer is built and written on the request's own event loop, not on the writer or
+                // Redis thread that completed the admission.
+                : Uni.createFrom().item(admitted).emitOn(task -> context.runOnContext(ignored -> task.run()))
+                        .map(this::answer));
     }
 
     @POST
@@ -145,7 +169,7 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, new SubmitHeaders(idempotencyKey, cacheControl, traceParent), prefer);
+        return submit(json, headers(idempotencyKey, cacheControl, traceParent), prefer);
     }
 
     private void attach(ObjectNode request, String field, FileUpload file) {
@@ -166,14 +190,16 @@ public class JobResource {
     }
 
     private Response submit(JsonNode request, SubmitHeaders headers, String prefer) {
-        String idempotencyKey = headers.idempotencyKey();
+        return answer(waiter.awaitFinished(admission.submit(request, headers), wait(prefer)));
+    }
+
+    private static SubmitHeaders headers(String idempotencyKey, String cacheControl, String traceParent) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ApiException(400, "invalid_request", "Invalid request", "Idempotency-Key is not valid",
                     List.of(new Violation("Idempotency-Key", Violation.INVALID_TYPE,
                             "must be 1-255 printable ASCII characters without spaces")));
         }
-        JobEntity job = waiter.awaitFinished(jobs.submit(request, headers), wait(prefer));
-        return answer(job);
+        return new SubmitHeaders(idempotencyKey, cacheControl, traceParent);
     }
 
     private Duration wait(String prefer) {
