@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -133,12 +133,16 @@ public class OutboxRelay {
         }
     }
 
-    /** Claims up to one batch, publishes it and deletes what the broker acknowledged; returns the row count. */
+    /**
+     * Takes up to one batch out of the outbox, publishes it and commits the deletion once the broker acknowledged
+     * every record; returns the row count. If any record was not acknowledged the deletion is rolled back and the
+     * whole batch is sent again later (those acknowledged too: at least once).
+     */
     int publishBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<Row> rows = claim(connection);
+                List<Row> rows = take(connection);
                 if (rows.isEmpty()) {
                     oldestPendingMillis.set(0);
                     connection.commit();
@@ -156,17 +160,14 @@ public class OutboxRelay {
                         break;
                     }
                 }
-                List<Row> delivered = awaitAll(rows, acks);
-                if (!delivered.isEmpty()) {
-                    delete(connection, delivered);
-                }
-                connection.commit();
-                published.increment(delivered.size());
-                vacuum.deleted(delivered.size());
-                if (delivered.size() < rows.size()) {
-                    throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
+                int delivered = awaitAll(rows, acks);
+                if (delivered < rows.size()) {
+                    throw new OutboxPublishException((rows.size() - delivered) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
                 }
+                connection.commit();
+                published.increment(delivered);
+                vacuum.deleted(delivered);
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
                 if (!connection.getAutoCommit()) {
@@ -178,16 +179,16 @@ public class OutboxRelay {
     }
 
     /**
-     * Waits until every send has completed, one way or the other, and returns the rows Kafka acknowledged.
+     * Waits until every send has completed, one way or the other, and returns how many Kafka acknowledged.
      * Abandoning a pending send would let it succeed later while its row is sent again: a duplicate.
      */
-    private List<Row> awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
+    private int awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
         long deadline = System.nanoTime() + config.sendTimeout().toNanos() + ACK_GRACE.toNanos();
-        List<Row> delivered = new ArrayList<>(acks.size());
+        int delivered = 0;
         for (int i = 0; i < acks.size(); i++) {
             try {
                 acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                delivered.add(rows.get(i));
+                delivered++;
             } catch (ExecutionException e) {
                 Log.debugf("job %s: outbox record not acknowledged: %s", rows.get(i).key(), e.getCause().getMessage());
             } catch (TimeoutException e) {
@@ -212,35 +213,35 @@ public class OutboxRelay {
         }
     }
 
-    private List<Row> claim(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT ctid::text, topic, record_key, payload, headers::text, created_at FROM job_outbox
-                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")) {
-            select.setInt(1, config.batchSize());
+    /**
+     * Deletes the oldest rows that no other relay holds ({@code SKIP LOCKED}) and returns them in outbox order, in
+     * one round trip; the deletion stays uncommitted, and the rows invisible to other relays, until the batch is
+     * acknowledged. Its commit need not wait for the WAL flush ({@code synchronous_commit} off for this
+     * transaction only): a deletion lost in a database crash only sends its records once more, which consumers
+     * absorb, and the writers' commits stay durable.
+     */
+    private List<Row> take(Connection connection) throws SQLException {
+        try (PreparedStatement take = connection.prepareStatement("""
+                SET LOCAL synchronous_commit TO OFF;
+                DELETE FROM job_outbox WHERE id IN (
+                    SELECT id FROM job_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id, topic, record_key, payload, headers::text, created_at""")) {
+            take.setInt(1, config.batchSize());
+            // Two results: the SET's (no rows), then the DELETE's.
+            for (boolean rowsNext = take.execute(); !rowsNext; rowsNext = take.getMoreResults()) {
+                if (take.getUpdateCount() == -1) {
+                    throw new SQLException("the outbox DELETE answered no rows");
+                }
+            }
             List<Row> rows = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
+            try (ResultSet rs = take.getResultSet()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
                             headers(rs.getString(5)), rs.getTimestamp(6)));
                 }
             }
+            rows.sort(Comparator.comparingLong(Row::id));
             return rows;
-        }
-    }
-
-    /**
-     * Deletes the claimed rows by their physical address: they stay locked by this transaction, so it cannot
-     * change, and the TID scan touches only their pages whatever the planner believes about the table.
-     */
-    private static void delete(Connection connection, List<Row> rows) throws SQLException {
-        String[] tids = rows.stream().map(Row::tid).toArray(String[]::new);
-        Array array = connection.createArrayOf("text", tids);
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM job_outbox WHERE ctid = ANY (CAST(? AS tid[]))")) {
-            delete.setArray(1, array);
-            delete.executeUpdate();
-        } finally {
-            array.free();
         }
     }
 
@@ -263,7 +264,7 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(String tid, String topic, String key, byte[] payload, Map<String, String> headers,
+    private record Row(long id, String topic, String key, byte[] payload, Map<String, String> headers,
                        Timestamp createdAt) {
     }
 }
