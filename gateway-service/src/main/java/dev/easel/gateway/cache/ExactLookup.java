@@ -9,8 +9,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The first cache step of a pinned-seed request in one Redis round trip instead of two: the stored entry of its
@@ -32,9 +34,12 @@ public class ExactLookup {
     private final CacheLayout layout;
     private final CacheConfig config;
     private final CacheMetrics metrics;
+    private final Duration timeout;
 
-    ExactLookup(ReactiveRedisDataSource redis, CacheConfig config, CacheMetrics metrics) {
+    ExactLookup(ReactiveRedisDataSource redis, CacheConfig config, CacheMetrics metrics,
+                @ConfigProperty(name = "quarkus.redis.timeout") Duration timeout) {
         this.redis = redis;
+        this.timeout = timeout;
         this.config = config;
         this.metrics = metrics;
         this.layout = new CacheLayout(config.namespace());
@@ -46,7 +51,7 @@ public class ExactLookup {
 
     /** Looks the exact key up and, when it holds no entry, claims the lead for the job; never blocks the caller. */
     public Uni<Found> lookupOrClaim(CacheKey exact, UUID jobId) {
-        return CacheUnavailableException.around("lookup-or-claim", metrics, redis.execute("EVAL", LOOKUP_OR_CLAIM, "2",
+        return CacheUnavailableException.around("lookup-or-claim", metrics, timeout, redis.execute("EVAL", LOOKUP_OR_CLAIM, "2",
                         layout.entry(exact), layout.inflight(exact), jobId.toString(),
                         Long.toString(config.inflightTtl().toMillis())))
                 .map(ExactLookup::found);

@@ -7,9 +7,11 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which job is computing an exact request right now ({@code inflight:{hash}} → job id), so that identical
@@ -29,11 +31,14 @@ public class SingleFlight {
 
     private final RedisDataSource redis;
     private final ReactiveRedisDataSource reactive;
+    private final Duration timeout;
     private final CacheLayout layout;
     private final CacheConfig config;
     private final CacheMetrics metrics;
 
-    SingleFlight(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, CacheMetrics metrics) {
+    SingleFlight(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, CacheMetrics metrics,
+                 @ConfigProperty(name = "quarkus.redis.timeout") Duration timeout) {
+        this.timeout = timeout;
         this.redis = redis;
         this.reactive = reactive;
         this.metrics = metrics;
@@ -53,14 +58,14 @@ public class SingleFlight {
 
     /** {@link #claim} without blocking the caller. */
     public Uni<Optional<UUID>> claimAsync(CacheKey key, UUID jobId) {
-        return CacheUnavailableException.around("claim", metrics, reactive.execute("SET", layout.inflight(key),
+        return CacheUnavailableException.around("claim", metrics, timeout, reactive.execute("SET", layout.inflight(key),
                         jobId.toString(), "NX", "PX", Long.toString(config.inflightTtl().toMillis()), "GET"))
                 .map(reply -> reply == null ? Optional.<UUID>empty() : Optional.of(UUID.fromString(reply.toString())));
     }
 
     /** {@link #release} without blocking the caller. */
     public Uni<Void> releaseAsync(CacheKey key, UUID jobId) {
-        return CacheUnavailableException.around("release", metrics,
+        return CacheUnavailableException.around("release", metrics, timeout,
                 reactive.execute("EVAL", RELEASE, "1", layout.inflight(key), jobId.toString())).replaceWithVoid();
     }
 

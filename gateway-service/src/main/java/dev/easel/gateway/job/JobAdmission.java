@@ -237,19 +237,12 @@ public class JobAdmission {
         CachePolicy policy = submission.policy();
         Uni<Optional<CachedResult>> exact = policy.lookup() ? resultCache.lookup(submission.keys().exact())
                 : Uni.createFrom().item(Optional.empty());
-        return exact.chain(found -> {
+        return timed(exact, lookup).chain(found -> {
             if (found.isPresent() || policy.similar()) {
-                return blocking(() -> {
-                    try {
-                        Optional<CachedResult> usable = found.flatMap(r ->
-                                resultCache.usable(submission.keys().exact(), r));
-                        return admitLookedUp(submission, usable);
-                    } finally {
-                        lookup.stop(cacheMetrics.lookup());
-                    }
-                });
+                // The any-seed lookup (cache: similar) and the storage check of a found entry block.
+                return blocking(() -> admitLookedUp(submission,
+                        found.flatMap(r -> resultCache.usable(submission.keys().exact(), r))));
             }
-            lookup.stop(cacheMetrics.lookup());
             return policy.coalesce() ? claimThenLead(submission) : enqueueAsync(submission, CacheOutcome.MISS);
         });
     }
@@ -381,8 +374,7 @@ public class JobAdmission {
     private Uni<JobEntity> lookupOrLead(Submission submission, Timer.Sample lookup) {
         CacheKey key = submission.keys().exact();
         JobEntity job = newJob(submission);
-        return exactLookup.lookupOrClaim(key, job.id).chain(found -> {
-            lookup.stop(cacheMetrics.lookup());
+        return timed(exactLookup.lookupOrClaim(key, job.id), lookup).chain(found -> {
             if (found.entry().isEmpty() && found.leader().isEmpty()) {
                 return leadAsync(submission, job);
             }
@@ -390,11 +382,21 @@ public class JobAdmission {
         });
     }
 
+    /**
+     * Records the Redis round trip of an event-loop admission in {@code easel_cache_lookup_seconds}, however it
+     * ends; what follows on a worker thread (storage checks, coalescing) is not part of it.
+     */
+    private <T> Uni<T> timed(Uni<T> redis, Timer.Sample lookup) {
+        return redis.onTermination().invoke(() -> lookup.stop(cacheMetrics.lookup()));
+    }
+
     /** {@link #lead} without blocking. */
     private Uni<JobEntity> leadAsync(Submission submission, JobEntity job) {
         CacheKey key = submission.keys().exact();
         job.cacheOutcome = CacheOutcome.MISS.wireName();
-        return insertAsync(submission, job).onFailure().call(e -> releaseQuietlyAsync(key, job.id));
+        // Deferred, so that a failure while the row is being built releases the claim too.
+        return Uni.createFrom().deferred(() -> insertAsync(submission, job))
+                .onFailure().call(e -> releaseQuietlyAsync(key, job.id));
     }
 
     /** {@link #releaseQuietly} without blocking. */
@@ -436,7 +438,7 @@ public class JobAdmission {
      * worker thread in the rare case of an idempotent duplicate).
      */
     private Uni<JobEntity> insertAsync(Submission submission, JobEntity job) {
-        return Uni.createFrom().completionStage(writer.insertAsync(job, queueRecord(submission, job)))
+        return Uni.createFrom().completionStage(() -> writer.insertAsync(job, queueRecord(submission, job)))
                 .chain(inserted -> inserted ? Uni.createFrom().item(job)
                         : blocking(() -> replayOfSkipped(submission, job)));
     }

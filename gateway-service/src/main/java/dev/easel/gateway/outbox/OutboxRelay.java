@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,10 +39,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Publishes committed {@code job_outbox} rows to Kafka and deletes them once the broker has acknowledged them.
  *
  * <p>Our own relay rather than a CDC pipeline (Debezium) or a messaging extension: the outbox is one table
- * written by this service, so a claim-publish-delete loop over {@code FOR UPDATE SKIP LOCKED} gives prompt
- * delivery (woken on commit), safe concurrency between gateway replicas and retry-until-acknowledged without
- * running Kafka Connect. Delivery is at least once: a crash after the broker's ack and before the delete
- * publishes the row again, which consumers absorb (job ids and event sequence numbers make them idempotent).
+ * written by this service, so a take-publish-commit loop (rows deleted under {@code FOR UPDATE SKIP LOCKED},
+ * the deletion committed once Kafka acknowledged them) gives prompt delivery (woken on commit), safe concurrency
+ * between gateway replicas and retry-until-acknowledged without running Kafka Connect. Delivery is at least
+ * once: a crash after the broker's ack and before the commit (or its WAL flush) publishes the rows again, which
+ * consumers absorb (job ids and event sequence numbers make them idempotent).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -135,8 +137,9 @@ public class OutboxRelay {
 
     /**
      * Takes up to one batch out of the outbox, publishes it and commits the deletion once the broker acknowledged
-     * every record; returns the row count. If any record was not acknowledged the deletion is rolled back and the
-     * whole batch is sent again later (those acknowledged too: at least once).
+     * every record; returns the row count. If some record was not acknowledged the deletion is rolled back, the
+     * acknowledged rows are deleted on their own and the rest stay for the next round: one record Kafka keeps
+     * refusing (a partition without a leader, a record too large) holds up only itself.
      */
     int publishBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
@@ -160,14 +163,16 @@ public class OutboxRelay {
                         break;
                     }
                 }
-                int delivered = awaitAll(rows, acks);
-                if (delivered < rows.size()) {
-                    throw new OutboxPublishException((rows.size() - delivered) + " of " + rows.size()
+                List<Row> delivered = awaitAll(rows, acks);
+                if (delivered.size() < rows.size()) {
+                    connection.rollback();
+                    deleteDelivered(connection, delivered);
+                    throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
                 }
                 connection.commit();
-                published.increment(delivered);
-                vacuum.deleted(delivered);
+                published.increment(delivered.size());
+                vacuum.deleted(delivered.size());
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
                 if (!connection.getAutoCommit()) {
@@ -179,16 +184,16 @@ public class OutboxRelay {
     }
 
     /**
-     * Waits until every send has completed, one way or the other, and returns how many Kafka acknowledged.
+     * Waits until every send has completed, one way or the other, and returns the rows Kafka acknowledged.
      * Abandoning a pending send would let it succeed later while its row is sent again: a duplicate.
      */
-    private int awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
+    private List<Row> awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
         long deadline = System.nanoTime() + config.sendTimeout().toNanos() + ACK_GRACE.toNanos();
-        int delivered = 0;
+        List<Row> delivered = new ArrayList<>(acks.size());
         for (int i = 0; i < acks.size(); i++) {
             try {
                 acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                delivered++;
+                delivered.add(rows.get(i));
             } catch (ExecutionException e) {
                 Log.debugf("job %s: outbox record not acknowledged: %s", rows.get(i).key(), e.getCause().getMessage());
             } catch (TimeoutException e) {
@@ -199,6 +204,27 @@ public class OutboxRelay {
             }
         }
         return delivered;
+    }
+
+    /**
+     * After a partly acknowledged batch was rolled back: deletes the rows that were delivered, in a transaction of
+     * their own (another relay may have taken some of them meanwhile and send them again: at least once).
+     */
+    private void deleteDelivered(Connection connection, List<Row> delivered) throws SQLException {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        Long[] ids = delivered.stream().map(Row::id).toArray(Long[]::new);
+        Array array = connection.createArrayOf("bigint", ids);
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM job_outbox WHERE id = ANY (?)")) {
+            delete.setArray(1, array);
+            delete.executeUpdate();
+            connection.commit();
+        } finally {
+            array.free();
+        }
+        published.increment(delivered.size());
+        vacuum.deleted(delivered.size());
     }
 
     private static boolean failed(Future<?> ack) {
@@ -223,9 +249,9 @@ public class OutboxRelay {
     private List<Row> take(Connection connection) throws SQLException {
         try (PreparedStatement take = connection.prepareStatement("""
                 SET LOCAL synchronous_commit TO OFF;
-                DELETE FROM job_outbox WHERE id IN (
-                    SELECT id FROM job_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, topic, record_key, payload, headers::text, created_at""")) {
+                WITH batch AS MATERIALIZED (SELECT id FROM job_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                DELETE FROM job_outbox o USING batch WHERE o.id = batch.id
+                RETURNING o.id, o.topic, o.record_key, o.payload, o.headers::text, o.created_at""")) {
             take.setInt(1, config.batchSize());
             // Two results: the SET's (no rows), then the DELETE's.
             for (boolean rowsNext = take.execute(); !rowsNext; rowsNext = take.getMoreResults()) {

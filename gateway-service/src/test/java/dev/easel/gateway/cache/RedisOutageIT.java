@@ -15,9 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,6 +119,29 @@ class RedisOutageIT {
         Response fresh = given().contentType("application/json")
                 .body("{\"prompt\": \"after the outage " + run + "\", \"seed\": 1}").post("/v1/jobs");
         assertThat(fresh.<String>path("cache")).isEqualTo("miss");
+    }
+
+    /**
+     * A Redis that holds its connections and stops answering: a plain job (admitted on the event loop, with
+     * non-blocking Redis commands) is still accepted once quarkus.redis.timeout (1 s here) has passed, without the
+     * cache. Without a timeout of the gateway's own the request would wait as long as Redis stays silent.
+     */
+    @Test
+    void aRedisThatStopsAnsweringCostsAPlainSubmitItsTimeoutOnly() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest submit = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/jobs"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"while redis is silent " + UUID.randomUUID()
+                        + "\", \"seed\": 5}")).build();
+        REDIS.freeze(true);
+        HttpResponse<String> answer;
+        try {
+            answer = http.send(submit, HttpResponse.BodyHandlers.ofString());
+        } finally {
+            REDIS.freeze(false);
+        }
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(answer.body()).contains("\"cache\":\"unavailable\"");
     }
 
     private static void pause(long millis) {

@@ -43,7 +43,7 @@ class ResultCacheLimitsIT {
     private final CacheLayout layout = new CacheLayout(namespace);
     @Test
     void entriesLiveForTheTtlAndBeyondTheLimitTheLeastRecentlyUsedLeaves() throws Exception {
-        ResultCache cache = new ResultCache(redis, reactive, limits(), objects, metrics);
+        ResultCache cache = new ResultCache(redis, reactive, limits(), objects, metrics, Duration.ofSeconds(2));
         CacheKey first = key();
         CacheKey second = key();
         CacheKey third = key();

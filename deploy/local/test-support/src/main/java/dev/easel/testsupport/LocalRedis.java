@@ -68,6 +68,28 @@ public final class LocalRedis {
         }
     }
 
+    /**
+     * SIGSTOP, or SIGCONT when {@code frozen} is false: a Redis that keeps its connections open and stops answering
+     * (a hung host, a black-holed network), which clients notice only through their own timeouts.
+     */
+    public synchronized void freeze(boolean frozen) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process signal = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                    .inheritIO().start();
+            if (!signal.waitFor(10, TimeUnit.SECONDS) || signal.exitValue() != 0) {
+                throw new IllegalStateException("could not signal redis-server " + process.pid());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not signal redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
     private boolean answers() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(LocalStack.HOST, port), 200);

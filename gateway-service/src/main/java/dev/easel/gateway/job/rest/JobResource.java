@@ -127,19 +127,22 @@ public class JobResource {
         SubmitHeaders headers = headers(idempotencyKey, cacheControl, traceParent);
         Duration wait = wait(prefer);
         Context context = Vertx.currentContext();
-        Uni<JobEntity> job = admission.submitAsync(request, headers);
+        Uni<JobEntity> admitting = admission.submitAsync(request, headers);
+        // The admission runs to its end even if the client leaves meanwhile (the REST layer cancels the answer's
+        // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
+        Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
         if (!wait.isZero()) {
             job = job.chain(admitted -> Uni.createFrom().item(() -> waiter.awaitFinished(admitted, wait))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
         }
-        return job.chain(admitted -> admitted.jobStatus() == JobStatus.RUNNING
-                // An idempotent replay of a running job shows its live progress, read from Redis: not on the
-                // event loop.
-                ? Uni.createFrom().item(() -> answer(admitted)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                // Otherwise the answer is built and written on the request's own event loop, not on the writer or
-                // Redis thread that completed the admission.
-                : Uni.createFrom().item(admitted).emitOn(task -> context.runOnContext(ignored -> task.run()))
-                        .map(this::answer));
+        return job.chain(admitted -> admitted.jobStatus() == JobStatus.QUEUED
+                // The answer is built and written on the request's own event loop, not on the writer or Redis
+                // thread that completed the admission.
+                ? Uni.createFrom().item(admitted).emitOn(task -> context.runOnContext(ignored -> task.run()))
+                        .map(this::answer)
+                // A finished job's view presigns its image URLs (which may refresh credentials) and a running
+                // one's reads its progress from Redis: not on the event loop.
+                : Uni.createFrom().item(() -> answer(admitted)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 
     @POST
