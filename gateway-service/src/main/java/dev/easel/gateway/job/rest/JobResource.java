@@ -17,6 +17,7 @@ import dev.easel.gateway.job.JobViews;
 import dev.easel.gateway.job.JobWaiter;
 import dev.easel.gateway.job.SubmitHeaders;
 import dev.easel.gateway.upload.UploadStore;
+import io.quarkus.runtime.BlockingOperationControl;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
@@ -141,7 +142,9 @@ public class JobResource {
                 ? Uni.createFrom().item(admitted).emitOn(task -> context.runOnContext(ignored -> task.run()))
                         .map(this::answer)
                 // A finished job's view presigns its image URLs (which may refresh credentials) and a running
-                // one's reads its progress from Redis: not on the event loop.
+                // one's reads its progress from Redis: not on the event loop. Such a job was mostly admitted on a
+                // worker thread (a cache hit, a replay, Prefer: wait), which then answers too.
+                : BlockingOperationControl.isBlockingAllowed() ? Uni.createFrom().item(answer(admitted))
                 : Uni.createFrom().item(() -> answer(admitted)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 
