@@ -56,13 +56,6 @@ public class SingleFlight {
         return reply == null ? Optional.empty() : Optional.of(UUID.fromString(reply.toString()));
     }
 
-    /** {@link #claim} without blocking the caller. */
-    public Uni<Optional<UUID>> claimAsync(CacheKey key, UUID jobId) {
-        return CacheUnavailableException.around("claim", metrics, timeout, reactive.execute("SET", layout.inflight(key),
-                        jobId.toString(), "NX", "PX", Long.toString(config.inflightTtl().toMillis()), "GET"))
-                .map(reply -> reply == null ? Optional.<UUID>empty() : Optional.of(UUID.fromString(reply.toString())));
-    }
-
     /** {@link #release} without blocking the caller. */
     public Uni<Void> releaseAsync(CacheKey key, UUID jobId) {
         return CacheUnavailableException.around("release", metrics, timeout,

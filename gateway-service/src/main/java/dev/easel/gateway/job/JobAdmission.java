@@ -158,10 +158,10 @@ public class JobAdmission {
         CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(),
                 headers.cacheControl());
         RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, cacheConfig.tenant()) : null;
-        // Taken here, on the request's own thread: later steps of an admission may run on other threads, where
-        // the current trace context is not the request's.
-        return new Submission(spec, keys, policy, headers.idempotencyKey(), requestHash,
-                traceHeaders(headers.traceParent()));
+        // The trace context is taken here, on the request's own thread: later steps of an admission may run on
+        // other threads, where the current context is not the request's.
+        return new Submission(spec, keys, policy, headers.idempotencyKey(), requestHash, Context.current(),
+                headers.traceParent());
     }
 
     private JobEntity admitted(JobEntity job) {
@@ -173,7 +173,7 @@ public class JobAdmission {
 
     /** One request on its way in: everything needed to build its row again for another admission attempt. */
     private record Submission(JobSpec spec, RequestKeys keys, CachePolicy policy, String idempotencyKey,
-                              String requestHash, Map<String, String> traceHeaders) {
+                              String requestHash, Context traceContext, String traceParent) {
     }
 
     private JobEntity admit(Submission submission) {
@@ -224,7 +224,9 @@ public class JobAdmission {
             return enqueueAsync(submission, policy.bypassed() ? CacheOutcome.BYPASS : CacheOutcome.MISS);
         }
         Timer.Sample lookup = Timer.start();
-        Uni<JobEntity> admitted = policy.lookup() && policy.coalesce() && !policy.similar()
+        // CachePolicy: a request that may coalesce has a pinned seed, so it looks its exact key up and never
+        // looks for similar results.
+        Uni<JobEntity> admitted = policy.coalesce()
                 ? lookupOrLead(submission, lookup) : lookupThenAdmit(submission, lookup);
         return admitted.onFailure(CacheUnavailableException.class).recoverWithUni(e -> {
             Log.warnf("cache unavailable, the job runs without it: %s", e.getMessage());
@@ -232,7 +234,10 @@ public class JobAdmission {
         });
     }
 
-    /** The lookups one at a time: the exact key if the policy asks, then a worker thread for what follows. */
+    /**
+     * A request that does not coalesce: the exact key if the policy asks, then a worker thread for a found entry
+     * or a similar lookup.
+     */
     private Uni<JobEntity> lookupThenAdmit(Submission submission, Timer.Sample lookup) {
         CachePolicy policy = submission.policy();
         Uni<Optional<CachedResult>> exact = policy.lookup() ? resultCache.lookup(submission.keys().exact())
@@ -243,14 +248,8 @@ public class JobAdmission {
                 return blocking(() -> admitLookedUp(submission,
                         found.flatMap(r -> resultCache.usable(submission.keys().exact(), r))));
             }
-            return policy.coalesce() ? claimThenLead(submission) : enqueueAsync(submission, CacheOutcome.MISS);
+            return enqueueAsync(submission, CacheOutcome.MISS);
         });
-    }
-
-    private Uni<JobEntity> claimThenLead(Submission submission) {
-        JobEntity job = newJob(submission);
-        return singleFlight.claimAsync(submission.keys().exact(), job.id).chain(leader ->
-                leader.isEmpty() ? leadAsync(submission, job) : blocking(() -> coalesce(submission)));
     }
 
     /**
@@ -450,7 +449,7 @@ public class JobAdmission {
         JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt, job.startDeadline,
                 similar);
         return new OutboxRecord(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
-                submission.traceHeaders());
+                traceHeaders(submission));
     }
 
     /** A finished job answered from the cache: no queue record, no GPU time. */
@@ -537,15 +536,15 @@ public class JobAdmission {
 
     /**
      * The submitting request's trace context (W3C {@code traceparent}), carried to the worker in Kafka headers:
-     * the tracing SDK's current span when it is enabled, else the client's own header, else a new trace id,
+     * the request's span when the tracing SDK is enabled, else the client's own header, else a new trace id,
      * so that the job's logs on every service share one trace id even without a collector.
      */
-    private Map<String, String> traceHeaders(String clientTraceParent) {
+    private Map<String, String> traceHeaders(Submission submission) {
         Map<String, String> headers = new HashMap<>();
         telemetry.getPropagators().getTextMapPropagator()
-                .inject(Context.current(), headers, (carrier, key, value) -> carrier.put(key, value));
+                .inject(submission.traceContext(), headers, (carrier, key, value) -> carrier.put(key, value));
         if (!headers.containsKey(TraceParent.HEADER)) {
-            headers.put(TraceParent.HEADER, TraceParent.parse(clientTraceParent).orElseGet(TraceParent::random).header());
+            headers.put(TraceParent.HEADER, TraceParent.parse(submission.traceParent()).orElseGet(TraceParent::random).header());
         }
         headers.put(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION));
         return headers;

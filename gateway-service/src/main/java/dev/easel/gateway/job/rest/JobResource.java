@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -133,8 +134,7 @@ public class JobResource {
         // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
         Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
         if (!wait.isZero()) {
-            job = job.chain(admitted -> Uni.createFrom().item(() -> waiter.awaitFinished(admitted, wait))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+            job = job.chain(admitted -> onWorker(() -> waiter.awaitFinished(admitted, wait)));
         }
         return job.chain(admitted -> admitted.jobStatus() == JobStatus.QUEUED
                 // The answer is built and written on the request's own event loop, not on the writer or Redis
@@ -145,7 +145,11 @@ public class JobResource {
                 // one's reads its progress from Redis: not on the event loop. Such a job was mostly admitted on a
                 // worker thread (a cache hit, a replay, Prefer: wait), which then answers too.
                 : BlockingOperationControl.isBlockingAllowed() ? Uni.createFrom().item(answer(admitted))
-                : Uni.createFrom().item(() -> answer(admitted)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+                : onWorker(() -> answer(admitted)));
+    }
+
+    private static <T> Uni<T> onWorker(Supplier<T> blocking) {
+        return Uni.createFrom().item(blocking).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @POST
