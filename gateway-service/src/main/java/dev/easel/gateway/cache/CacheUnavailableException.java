@@ -1,8 +1,6 @@
 package dev.easel.gateway.cache;
 
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -26,16 +24,13 @@ public class CacheUnavailableException extends RuntimeException {
     }
 
     /**
-     * The same for a command that does not block the caller: its failure, or no answer within {@code timeout} (the
-     * limit {@code quarkus.redis.timeout} sets on blocking commands; the non-blocking client has none of its own),
-     * is counted and becomes this exception.
+     * The same for a command that does not block the caller: its failure, or no answer within the
+     * {@link RedisTimeout}, is counted and becomes this exception.
      */
-    static <T> Uni<T> around(String operation, CacheMetrics metrics, Duration timeout, Uni<T> command) {
-        return command.ifNoItem().after(timeout)
-                .failWith(() -> new TimeoutException("no answer from Redis within " + timeout.toMillis() + " ms"))
-                .onFailure().transform(e -> {
-                    metrics.failure();
-                    return new CacheUnavailableException(operation, e);
-                });
+    static <T> Uni<T> around(String operation, CacheMetrics metrics, RedisTimeout timeout, Uni<T> command) {
+        return timeout.bound(command).onFailure().transform(e -> {
+            metrics.failure();
+            return new CacheUnavailableException(operation, e);
+        });
     }
 }

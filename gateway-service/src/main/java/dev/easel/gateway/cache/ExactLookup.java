@@ -9,10 +9,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The first cache step of a pinned-seed request in one Redis round trip instead of two: the stored entry of its
@@ -34,10 +32,10 @@ public class ExactLookup {
     private final CacheLayout layout;
     private final CacheConfig config;
     private final CacheMetrics metrics;
-    private final Duration timeout;
+    private final RedisTimeout timeout;
 
     ExactLookup(ReactiveRedisDataSource redis, CacheConfig config, CacheMetrics metrics,
-                @ConfigProperty(name = "quarkus.redis.timeout") Duration timeout) {
+                RedisTimeout timeout) {
         this.redis = redis;
         this.timeout = timeout;
         this.config = config;

@@ -18,13 +18,11 @@ import io.quarkus.redis.datasource.value.ValueCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Finished results in Redis under their exact request key, with an any-seed pointer. Entries expire after {@code easel.cache.ttl}; beyond
@@ -36,7 +34,7 @@ public class ResultCache {
 
     private final ValueCommands<String, String> values;
     private final ReactiveValueCommands<String, String> asyncValues;
-    private final Duration timeout;
+    private final RedisTimeout timeout;
     private final SortedSetCommands<String, String> recency;
     private final ReactiveSortedSetCommands<String, String> asyncRecency;
     private final KeyCommands<String> keys;
@@ -49,7 +47,7 @@ public class ResultCache {
     private static final int MAX_VERIFIED = 100_000;
 
     ResultCache(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, ResultObjects objects,
-                CacheMetrics metrics, @ConfigProperty(name = "quarkus.redis.timeout") Duration timeout) {
+                CacheMetrics metrics, RedisTimeout timeout) {
         this.timeout = timeout;
         this.values = redis.value(String.class);
         this.asyncValues = reactive.value(String.class);

@@ -7,11 +7,9 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which job is computing an exact request right now ({@code inflight:{hash}} → job id), so that identical
@@ -31,13 +29,13 @@ public class SingleFlight {
 
     private final RedisDataSource redis;
     private final ReactiveRedisDataSource reactive;
-    private final Duration timeout;
+    private final RedisTimeout timeout;
     private final CacheLayout layout;
     private final CacheConfig config;
     private final CacheMetrics metrics;
 
     SingleFlight(RedisDataSource redis, ReactiveRedisDataSource reactive, CacheConfig config, CacheMetrics metrics,
-                 @ConfigProperty(name = "quarkus.redis.timeout") Duration timeout) {
+                 RedisTimeout timeout) {
         this.timeout = timeout;
         this.redis = redis;
         this.reactive = reactive;

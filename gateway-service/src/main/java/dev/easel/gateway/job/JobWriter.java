@@ -4,10 +4,12 @@ import dev.easel.gateway.api.ApiException;
 import dev.easel.gateway.api.DatabaseOutage;
 import dev.easel.gateway.outbox.Outbox;
 import dev.easel.gateway.outbox.OutboxRecord;
+import dev.easel.platform.concurrent.TimeoutWatch;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +66,8 @@ public class JobWriter {
     // that a writer thread waiting with queued rows goes before a request arriving later.
     private final Semaphore writing;
     private final DistributionSummary batchRows;
+    // Fails the rows of non-blocking callers whose commit takes longer than easel.submit.commit-timeout.
+    private final TimeoutWatch commits;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean stopped;
@@ -75,6 +79,8 @@ public class JobWriter {
         this.writing = new Semaphore(Math.max(1, config.writers()), true);
         this.batchRows = DistributionSummary.builder("easel_submit_batch_rows")
                 .description("New job rows committed together in one transaction").register(registry);
+        this.commits = new TimeoutWatch("job-writer-timeouts", config.commitTimeout(),
+                Infrastructure.getDefaultWorkerPool());
     }
 
     void start(@Observes StartupEvent event) {
@@ -100,6 +106,7 @@ public class JobWriter {
         }
         stopped = true;
         failQueued();
+        commits.close();
     }
 
     private static ApiException shuttingDown() {
@@ -153,16 +160,16 @@ public class JobWriter {
     /**
      * The same for callers that must not block (an event loop): the row always goes to a writer thread, and the
      * stage completes on that thread once the batch committed, with the same outcomes and failures as
-     * {@link #insert}.
+     * {@link #insert}; after the commit timeout, on a worker thread.
      */
     public CompletionStage<Boolean> insertAsync(JobEntity job, OutboxRecord record) {
         if (!running) {
             return CompletableFuture.failedFuture(shuttingDown());
         }
         Pending pending = new Pending(job, record, new CompletableFuture<>());
+        commits.watch(pending.done(), TimeoutException::new);
         enqueue(pending);
-        return pending.done().orTimeout(config.commitTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+        return pending.done().exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         failure(job, e instanceof CompletionException ? e.getCause() : e)));
     }
 

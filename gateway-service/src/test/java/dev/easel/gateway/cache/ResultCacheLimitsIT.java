@@ -39,11 +39,14 @@ class ResultCacheLimitsIT {
     @Inject
     CacheMetrics metrics;
 
+    @Inject
+    RedisTimeout timeout;
+
     private final String namespace = "easel-it-limits-" + UUID.randomUUID();
     private final CacheLayout layout = new CacheLayout(namespace);
     @Test
     void entriesLiveForTheTtlAndBeyondTheLimitTheLeastRecentlyUsedLeaves() throws Exception {
-        ResultCache cache = new ResultCache(redis, reactive, limits(), objects, metrics, Duration.ofSeconds(2));
+        ResultCache cache = new ResultCache(redis, reactive, limits(), objects, metrics, timeout);
         CacheKey first = key();
         CacheKey second = key();
         CacheKey third = key();
