@@ -16,6 +16,15 @@ public interface OutboxConfig {
     @WithDefault("500ms")
     Duration pollInterval();
 
+    /**
+     * How long the relay waits, once woken by a commit, before it takes its next batch, when its last batch carried
+     * more than one row (commits are coming in faster than it publishes): the commits of that moment then go out
+     * in one round (a transaction, a produce request) instead of several. A row committed after a quiet moment
+     * goes out at once. 0 turns it off.
+     */
+    @WithDefault("3ms")
+    Duration linger();
+
     /** Rows claimed and published per round trip. */
     @WithDefault("256")
     int batchSize();

@@ -6,6 +6,7 @@ import dev.easel.platform.health.FailureStreak;
 import dev.easel.platform.kafka.DurableProducers;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -40,7 +41,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Our own relay rather than a CDC pipeline (Debezium) or a messaging extension: the outbox is one table
  * written by this service, so a take-publish-commit loop (rows deleted under {@code FOR UPDATE SKIP LOCKED},
- * the deletion committed once Kafka acknowledged them) gives prompt delivery (woken on commit), safe concurrency
+ * the deletion committed once Kafka acknowledged them) gives prompt delivery (woken on commit; under load it lingers
+ * {@code easel.outbox.linger} so that batches grow), safe concurrency
  * between gateway replicas and retry-until-acknowledged without running Kafka Connect. Delivery is at least
  * once: a crash after the broker's ack and before the commit (or its WAL flush) publishes the rows again, which
  * consumers absorb (job ids and event sequence numbers make them idempotent).
@@ -57,6 +59,7 @@ public class OutboxRelay {
     private final Map<String, Object> kafka;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
+    private final DistributionSummary batchRows;
     private final FailureStreak failures;
     private final OutboxVacuum vacuum;
     private final AtomicLong oldestPendingMillis = new AtomicLong();
@@ -73,6 +76,8 @@ public class OutboxRelay {
         this.kafka = kafka;
         this.published = Counter.builder("easel_outbox_published_records")
                 .description("Outbox records acknowledged by Kafka").register(registry);
+        this.batchRows = DistributionSummary.builder("easel_outbox_batch_rows")
+                .description("Outbox rows taken by one relay round").register(registry);
         registry.gauge("easel_outbox_lag_seconds", oldestPendingMillis, v -> v.get() / 1000.0);
     }
 
@@ -118,7 +123,11 @@ public class OutboxRelay {
                 failures.succeeded().ifPresent(Log::info);
                 vacuum.runIfDue();
                 if (sent < config.batchSize()) {
-                    wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    boolean woken = wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    if (woken && sent > 1 && config.linger().isPositive()) {
+                        // Commits keep coming: let those of the next moment join this batch.
+                        Thread.sleep(config.linger());
+                    }
                     wakeUps.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -152,6 +161,7 @@ public class OutboxRelay {
                     return 0;
                 }
                 oldestPendingMillis.set(Math.max(0, System.currentTimeMillis() - rows.getFirst().createdAt().getTime()));
+                batchRows.record(rows.size());
                 List<Future<?>> acks = new ArrayList<>(rows.size());
                 for (Row row : rows) {
                     ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
