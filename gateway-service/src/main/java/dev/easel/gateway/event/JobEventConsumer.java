@@ -31,7 +31,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Consumes {@code easel.job-events} in the {@code easel-gateway} group and applies each event, committing
  * offsets only after the events before them were applied (at least once; the applier is idempotent). When
- * applying fails (database away) the partition is rewound to the failed event and retried with backoff.
+ * applying fails the partition is rewound to the failed event and retried with backoff: for as long as the
+ * database is away, and {@code easel.events.max-attempts} times for any other failure, after which the event is
+ * set aside ({@link FailingEvents}).
  */
 @ApplicationScoped
 public class JobEventConsumer {
@@ -47,6 +49,14 @@ public class JobEventConsumer {
         /** Longest wait before retrying an event whose application failed. */
         @WithDefault("5s")
         Duration maxBackoff();
+
+        /**
+         * Attempts at an event that fails for its content or a bug (not a database outage, which is retried for
+         * as long as it lasts) before it is set aside: logged, counted and skipped, so that it does not hold up
+         * its partition's later events.
+         */
+        @WithDefault("5")
+        int maxAttempts();
     }
 
     private final JobEventApplier applier;
@@ -54,6 +64,7 @@ public class JobEventConsumer {
     private final TopicsConfig topics;
     private final Map<String, Object> kafka;
     private final Counter undecodable;
+    private final Counter rejected;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private final FailureStreak applyFailures;
@@ -71,6 +82,9 @@ public class JobEventConsumer {
         this.kafka = kafka;
         this.undecodable = Counter.builder("easel_job_events_undecodable")
                 .description("Records on easel.job-events that are not a job event this version knows").register(registry);
+        this.rejected = Counter.builder("easel_job_events_rejected")
+                .description("Job events set aside after easel.events.max-attempts failed attempts at applying them")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -142,6 +156,7 @@ public class JobEventConsumer {
 
     private void consume(KafkaConsumer<String, byte[]> client) throws InterruptedException {
         Duration backoff = Duration.ofMillis(100);
+        FailingEvents failing = new FailingEvents(config.maxAttempts());
         try (KafkaConsumer<String, byte[]> c = client) {
             c.subscribe(List.of(topics.jobEvents()));
             while (running) {
@@ -154,8 +169,14 @@ public class JobEventConsumer {
                     for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                         try {
                             applyRecord(record);
+                            failing.applied(partition, record.offset());
                             done.put(partition, new OffsetAndMetadata(record.offset() + 1));
                         } catch (RuntimeException e) {
+                            if (failing.giveUp(partition, record.offset(), e)) {
+                                setAside(record, e);
+                                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                                continue;
+                            }
                             failed = true;
                             applyFailures.failed("job %s: event at %s@%d not applied (%s); retrying with backoff up to %d ms"
                                     .formatted(record.key(), partition, record.offset(), e,
@@ -199,6 +220,16 @@ public class JobEventConsumer {
             return;
         }
         applier.apply(event);
+    }
+
+    /**
+     * The event stays in the topic (for its retention) at the logged offset, to be looked at and replayed by hand;
+     * its job keeps the status it had.
+     */
+    private void setAside(ConsumerRecord<String, byte[]> record, RuntimeException failure) {
+        rejected.increment();
+        Log.errorf(failure, "job %s: event at %s-%d@%d set aside after %d failed attempts; later events go on",
+                record.key(), record.topic(), record.partition(), record.offset(), config.maxAttempts());
     }
 
     private void skipUndecodable(ConsumerRecord<String, byte[]> record, String why) {
