@@ -57,6 +57,13 @@ public class JobEventConsumer {
          */
         @WithDefault("5")
         int maxAttempts();
+
+        /**
+         * How often every open SSE stream is compared with its job's row, so that a stream whose update was lost
+         * before it was fanned out (a gateway killed right after applying the event) still gets it.
+         */
+        @WithDefault("30s")
+        Duration streamCheckInterval();
     }
 
     private final JobEventApplier applier;

@@ -43,11 +43,13 @@ public class JobEventsResource {
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("sse-keep-alive").daemon().unstarted(r));
 
-    JobEventsResource(JobService jobs, JobUpdates updates) {
+    JobEventsResource(JobService jobs, JobUpdates updates, JobEventConsumer.EventsConfig config) {
         this.jobs = jobs;
         this.updates = updates;
         keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
-        updates.onResubscribed(this::catchUp);
+        long check = config.streamCheckInterval().toMillis();
+        keepAlive.scheduleWithFixedDelay(() -> catchUp("periodic check"), check, check, TimeUnit.MILLISECONDS);
+        updates.onResubscribed(() -> catchUp("update channel back"));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -95,17 +97,21 @@ public class JobEventsResource {
     }
 
     /**
-     * After this replica lost the update channel for a while: every open stream gets its job as it stands now,
-     * so that one whose job ended meanwhile ends too instead of waiting for an update that went by.
+     * Every open stream gets its job as it stands now; a stream already past that drops it. After this replica
+     * lost the update channel for a while, and every {@code easel.events.stream-check-interval}: an update can also
+     * be lost where it starts (a gateway that died between applying an event and fanning it out; the event read
+     * again is a duplicate and fans out nothing), and a stream whose job ended must end too instead of waiting for
+     * an update that went by. The round stops at the first job that cannot be read (the database away).
      */
-    private void catchUp() {
+    private void catchUp(String why) {
         streams.removeIf(EventStream::isClosed);
         Map<String, JobUpdate> current = new HashMap<>();
         for (EventStream stream : streams) {
             try {
                 stream.offer(current.computeIfAbsent(stream.jobId(), id -> updates.currentOf(jobs.get(id))));
             } catch (RuntimeException e) {
-                Log.warnf("job %s: stream not caught up: %s", stream.jobId(), e.getMessage());
+                Log.warnf("SSE streams not caught up (%s): job %s: %s", why, stream.jobId(), e.getMessage());
+                return;
             }
         }
     }

@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Reads a server-sent event stream in the background and records every event until the server ends it. */
-final class SseRecorder {
+public final class SseRecorder {
 
     /** One received event. */
-    record Event(String id, String name, String data) {
+    public record Event(String id, String name, String data) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -24,7 +24,7 @@ final class SseRecorder {
     private SseRecorder() {
     }
 
-    static SseRecorder open(URI uri, String lastEventId) {
+    public static SseRecorder open(URI uri, String lastEventId) {
         SseRecorder recorder = new SseRecorder();
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         if (lastEventId != null) {
@@ -64,16 +64,16 @@ final class SseRecorder {
         ended.complete(status);
     }
 
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
-    List<String> names() {
+    public List<String> names() {
         return events.stream().map(Event::name).toList();
     }
 
     /** Waits for the server to end the stream and returns the HTTP status. */
-    int awaitEnd(Duration timeout) {
+    public int awaitEnd(Duration timeout) {
         try {
             return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -81,11 +81,11 @@ final class SseRecorder {
         }
     }
 
-    boolean hasEnded() {
+    public boolean hasEnded() {
         return ended.isDone();
     }
 
-    void awaitEvents(int count, Duration timeout) {
+    public void awaitEvents(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (events.size() < count) {
             if (System.nanoTime() > deadline) {
