@@ -296,16 +296,24 @@ public class JobRunner {
                 Log.warnf(cause, "job %s: attempt %d failed (%s: %s); released for another delivery", id, attempt, code, message);
                 return count("released", RunOutcome.RELEASE);
             }
-            JobError error = new JobError(code, message, true);
-            Log.errorf(cause, "job %s: attempt %d of %d failed (%s); dead-lettered", id, attempt, config.maxDeliveries(), code);
+            Log.errorf(cause, "job %s: attempt %d of %d failed (%s); giving up", id, attempt, config.maxDeliveries(), code);
+            // The client's answer first: a job whose failure never reached the gateway would stay running there
+            // once the broker stops redelivering it, while a missing copy for operators loses nobody's job.
             try {
-                events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), error, Instant.now()), delivery.headers());
                 publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
                         new JobError("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message, false)));
+            } catch (TransientJobException e) {
+                Log.errorf(e, "job %s: cannot publish its failure either; releasing", id);
+                return count("released", RunOutcome.RELEASE);
+            }
+            try {
+                events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), new JobError(code, message, true),
+                        Instant.now()), delivery.headers());
                 return count("dead_lettered", RunOutcome.ACCEPT);
             } catch (TransientJobException e) {
-                Log.errorf(e, "job %s: cannot dead-letter it either; releasing", id);
-                return count("released", RunOutcome.RELEASE);
+                // Released, it would run again for a client already told it failed.
+                Log.errorf(e, "job %s: failed, but its copy to the dead-letter topic was refused; the job's row keeps its request and error", id);
+                return count("dead_letter_refused", RunOutcome.ACCEPT);
             }
         }
 

@@ -19,6 +19,7 @@ import dev.easel.common.storage.StorageKeys;
 import dev.easel.platform.kafka.TopicsConfig;
 import dev.easel.platform.storage.StorageConfig;
 import dev.easel.testsupport.LocalStack;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -76,6 +77,9 @@ class JobRunIT {
 
     @Inject
     StorageConfig storage;
+
+    @Inject
+    MeterRegistry registry;
 
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> events;
@@ -339,6 +343,35 @@ class JobRunIT {
             DeadLetter letter = letters.stream().filter(l -> l.job().jobId().equals(poison.jobId())).findFirst().orElseThrow();
             assertThat(letter.deliveries()).isEqualTo(5);
             assertThat(letter.lastError().code()).isEqualTo("model_unavailable");
+        }
+    }
+
+    @Test
+    void aJobWhoseDeadLetterCopyIsRefusedStillEndsFailedForItsClient() throws Exception {
+        JobRequested poison = job(new JobSpec(JobKind.TEXT_TO_IMAGE, "no-such-model", "a blue circle", "", 64, 64, 12,
+                5.0, Scheduler.EULER, 1, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null), null);
+        double refusedBefore = registry.counter("easel_worker_jobs", "outcome", "dead_letter_refused").count();
+        // The dead-letter topic now refuses every copy as too large; the broker still stops after 5 deliveries.
+        setDeadLetterMaxBytes("64");
+        try {
+            publish(poison);
+            JobEvent.Failed failed = (JobEvent.Failed) awaitTerminal(poison.jobId()).getLast();
+            assertThat(failed.error().code()).isEqualTo("delivery_limit_reached");
+            assertThat(failed.attempt()).isEqualTo(5);
+            await().atMost(WAIT).until(() ->
+                    registry.counter("easel_worker_jobs", "outcome", "dead_letter_refused").count() > refusedBefore);
+        } finally {
+            setDeadLetterMaxBytes(null);
+        }
+    }
+
+    private void setDeadLetterMaxBytes(String bytes) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters());
+            AlterConfigOp op = bytes == null
+                    ? new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)
+                    : new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
