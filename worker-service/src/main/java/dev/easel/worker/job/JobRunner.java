@@ -286,7 +286,7 @@ public class JobRunner {
 
         private RunOutcome failed(String code, String message) {
             publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
-                    new JobError(code, message, false)));
+                    JobError.reported(code, message, false)));
             Log.infof("job %s: failed (%s): %s", id, code, message);
             return count("failed", RunOutcome.ACCEPT);
         }
@@ -301,13 +301,14 @@ public class JobRunner {
             // once the broker stops redelivering it, while a missing copy for operators loses nobody's job.
             try {
                 publish(new JobEvent.Failed(id, attempt, seq++, delivery.workerId(), Instant.now(),
-                        new JobError("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message, false)));
+                        JobError.reported("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message,
+                                false)));
             } catch (TransientJobException e) {
                 Log.errorf(e, "job %s: cannot publish its failure either; releasing", id);
                 return count("released", RunOutcome.RELEASE);
             }
             try {
-                events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), new JobError(code, message, true),
+                events.deadLetter(new DeadLetter(job, attempt, delivery.workerId(), JobError.reported(code, message, true),
                         Instant.now()), delivery.headers());
                 return count("dead_lettered", RunOutcome.ACCEPT);
             } catch (TransientJobException e) {
