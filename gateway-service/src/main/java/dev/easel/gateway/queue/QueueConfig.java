@@ -20,7 +20,15 @@ public interface QueueConfig {
     @WithDefault("1s")
     Duration refreshInterval();
 
-    /** How often queued jobs past their start deadline are expired. */
+    /** How often queued jobs past their start deadline are expired, and running jobs past the run-time limit failed. */
     @WithDefault("1s")
     Duration deadlineSweepInterval();
+
+    /**
+     * Longest a job may stay {@code running} after its start before it fails with {@code run_timeout} (retryable)
+     * and its cancel flag is raised: the end of a job whose worker died at its last delivery, when the broker
+     * redelivers it no more, or whose run hangs. Progress does not extend it. 0 turns it off.
+     */
+    @WithDefault("1h")
+    Duration maxRunTime();
 }
