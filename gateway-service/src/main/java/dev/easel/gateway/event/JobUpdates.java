@@ -10,7 +10,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.list.ListCommands;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands;
-import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,11 +39,17 @@ public class JobUpdates {
     static final String CHANNEL = "easel:job-updates";
     private static final Duration HISTORY_TTL = Duration.ofHours(6);
     private static final int HISTORY_LIMIT = 1000;
+    // One round trip for the history's append, trim and expiry and the announcement, instead of four.
+    private static final String APPEND_AND_PUBLISH = """
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+            redis.call('EXPIRE', KEYS[1], ARGV[3])
+            return redis.call('PUBLISH', ARGV[4], ARGV[1])""";
 
     private final JobViews views;
     private final PubSubCommands<String> pubsub;
     private final ListCommands<String, String> lists;
-    private final KeyCommands<String> keys;
+    private final RedisDataSource redis;
     private final Map<String, Set<Consumer<JobUpdate>>> listeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService resubscriber = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("job-updates-resubscribe").daemon().unstarted(r));
@@ -59,7 +64,7 @@ public class JobUpdates {
         this.views = views;
         this.pubsub = redis.pubsub(String.class);
         this.lists = redis.list(String.class);
-        this.keys = redis.key();
+        this.redis = redis;
     }
 
     void start(@Observes StartupEvent event) {
@@ -208,10 +213,8 @@ public class JobUpdates {
     private void send(JobUpdate update) {
         String message = json(update);
         try {
-            lists.rpush(historyKey(update.jobId()), message);
-            lists.ltrim(historyKey(update.jobId()), -HISTORY_LIMIT, -1);
-            keys.expire(historyKey(update.jobId()), HISTORY_TTL);
-            pubsub.publish(CHANNEL, message);
+            redis.execute("EVAL", APPEND_AND_PUBLISH, "1", historyKey(update.jobId()), message,
+                    Integer.toString(HISTORY_LIMIT), Long.toString(HISTORY_TTL.toSeconds()), CHANNEL);
         } catch (RuntimeException e) {
             Log.warnf("job %s: update not fanned out through Redis (%s); local listeners only",
                     update.jobId(), e.getMessage());

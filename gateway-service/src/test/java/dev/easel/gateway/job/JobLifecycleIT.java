@@ -121,6 +121,10 @@ class JobLifecycleIT {
         SseRecorder resumed = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), afterFirstProgress);
         assertThat(resumed.awaitEnd(WAIT)).isEqualTo(200);
         assertThat(resumed.names()).containsExactly("progress", "progress", "preview", "succeeded");
+        // That replay came from the job's history in Redis, which expires within 6 h.
+        String history = "easel:events:" + id;
+        assertThat(redis.list(String.class).llen(history)).isEqualTo(sse.events().size() - 1);
+        assertThat(redis.key().ttl(history)).isBetween(1L, Duration.ofHours(6).toSeconds());
 
         // Resuming at the terminal event (a browser's EventSource reconnects by itself when a stream ends): nothing
         // newer will ever come, so the stream ends at once instead of staying open on keep-alives.
