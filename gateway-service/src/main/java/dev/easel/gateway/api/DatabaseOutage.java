@@ -1,6 +1,7 @@
 package dev.easel.gateway.api;
 
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Tells a database that cannot serve requests (unreachable, shutting down, out of connections) from a statement it
@@ -14,12 +15,17 @@ public final class DatabaseOutage {
 
     /** Whether an {@link SQLException} somewhere in the cause chain says the database is unavailable. */
     public static boolean causedBy(Throwable failure) {
+        return sqlCause(failure).map(DatabaseOutage::isOutage).orElse(false);
+    }
+
+    /** The first {@link SQLException} in the cause chain: what the database said, under the layers that wrapped it. */
+    public static Optional<SQLException> sqlCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
-                return isOutage(sql);
+                return Optional.of(sql);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.easel.gateway.event;
 
 import dev.easel.gateway.api.DatabaseOutage;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -51,13 +50,8 @@ final class FailingEvents {
 
     /** A database outage, or a transaction rolled back for a conflict with another (SQLSTATE class 40). */
     static boolean isTransient(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                return DatabaseOutage.isOutage(sql) || state.startsWith("40");
-            }
-        }
-        return false;
+        return DatabaseOutage.sqlCause(failure)
+                .map(sql -> DatabaseOutage.isOutage(sql) || sql.getSQLState().startsWith("40")).orElse(false);
     }
 
     private record Failing(long offset, int attempts) {

@@ -9,9 +9,9 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -170,7 +170,7 @@ public class JobWriter {
         commits.watch(pending.done(), TimeoutException::new);
         enqueue(pending);
         return pending.done().exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        failure(job, e instanceof CompletionException ? e.getCause() : e)));
+                failure(job, e instanceof CompletionException ? e.getCause() : e)));
     }
 
     private void enqueue(Pending pending) {
