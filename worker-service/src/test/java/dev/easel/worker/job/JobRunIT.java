@@ -307,12 +307,17 @@ class JobRunIT {
     }
 
     private void setLock(String millis) throws Exception {
+        setConfig(new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup()), "share.record.lock.duration.ms",
+                millis);
+    }
+
+    /** Sets a broker-side setting of the group or topic, or with {@code value} null returns it to its default. */
+    private static void setConfig(ConfigResource resource, String name, String value) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
-            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup());
-            AlterConfigOp op = millis == null
-                    ? new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", ""), AlterConfigOp.OpType.DELETE)
-                    : new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", millis), AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(group, List.of(op))).all().get(30, TimeUnit.SECONDS);
+            AlterConfigOp op = value == null
+                    ? new AlterConfigOp(new ConfigEntry(name, ""), AlterConfigOp.OpType.DELETE)
+                    : new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -366,13 +371,7 @@ class JobRunIT {
     }
 
     private void setDeadLetterMaxBytes(String bytes) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LocalStack.kafkaBootstrap()))) {
-            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters());
-            AlterConfigOp op = bytes == null
-                    ? new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)
-                    : new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(30, TimeUnit.SECONDS);
-        }
+        setConfig(new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters()), "max.message.bytes", bytes);
     }
 
     private static JobSpec spec(JobKind kind, String prompt, long seed, ImageRef image, Double strength) {
