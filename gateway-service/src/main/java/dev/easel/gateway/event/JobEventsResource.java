@@ -20,10 +20,12 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -101,16 +103,29 @@ public class JobEventsResource {
      * lost the update channel for a while, and every {@code easel.events.stream-check-interval}: an update can also
      * be lost where it starts (a gateway that died between applying an event and fanning it out; the event read
      * again is a duplicate and fans out nothing), and a stream whose job ended must end too instead of waiting for
-     * an update that went by. The round stops at the first job that cannot be read (the database away).
+     * an update that went by. The rows are read a few hundred to a query ({@link JobService#find}); the round stops
+     * at the first failure (the database or Redis away) and the next one tries again.
      */
     private void catchUp(String why) {
         streams.removeIf(EventStream::isClosed);
-        Map<String, JobUpdate> current = new HashMap<>();
+        Map<UUID, JobEntity> rows;
+        try {
+            rows = jobs.find(streams.stream().map(stream -> UUID.fromString(stream.jobId())).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            Log.warnf("SSE streams not caught up (%s): %s", why, e.getMessage());
+            return;
+        }
+        Map<UUID, JobUpdate> current = new HashMap<>();
         for (EventStream stream : streams) {
+            JobEntity row = rows.get(UUID.fromString(stream.jobId()));
+            if (row == null) {
+                continue;
+            }
             try {
-                stream.offer(current.computeIfAbsent(stream.jobId(), id -> updates.currentOf(jobs.get(id))));
+                stream.offer(current.computeIfAbsent(row.id, id -> updates.currentOf(row)));
             } catch (RuntimeException e) {
-                Log.warnf("SSE streams not caught up (%s): job %s: %s", why, stream.jobId(), e.getMessage());
+                // A running job's view reads its progress from Redis: with Redis away, so would every other.
+                Log.warnf("SSE streams not caught up (%s): job %s: %s", why, row.id, e.getMessage());
                 return;
             }
         }

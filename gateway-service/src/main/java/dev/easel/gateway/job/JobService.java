@@ -9,6 +9,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ public class JobService {
     public static final String GATEWAY = "gateway";
     /** The worker id of events by which the result cache finished a job. */
     public static final String CACHE = "cache";
+
+    private static final int READ_CHUNK = 500;
 
     private final CancelFlags cancelFlags;
     private final JobUpdates updates;
@@ -41,6 +44,21 @@ public class JobService {
             throw ApiException.notFound("job " + id);
         }
         return job;
+    }
+
+    /**
+     * The jobs with these ids that exist, read {@value #READ_CHUNK} ids to a query: for a sweep over many jobs,
+     * where a read per job would be a transaction per job.
+     */
+    public Map<UUID, JobEntity> find(Collection<UUID> ids) {
+        List<UUID> all = List.copyOf(ids);
+        Map<UUID, JobEntity> found = new HashMap<>();
+        for (int from = 0; from < all.size(); from += READ_CHUNK) {
+            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + READ_CHUNK));
+            QuarkusTransaction.requiringNew().call(() -> JobEntity.<JobEntity>list("id in ?1", chunk))
+                    .forEach(job -> found.put(job.id, job));
+        }
+        return found;
     }
 
     /** A page of jobs, newest first, after the cursor's position. */
