@@ -8,12 +8,4 @@ public record OutpaintExtents(int left, int right, int top, int bottom) {
             throw new IllegalArgumentException("outpaint extents must not be negative");
         }
     }
-
-    public int horizontal() {
-        return left + right;
-    }
-
-    public int vertical() {
-        return top + bottom;
-    }
 }

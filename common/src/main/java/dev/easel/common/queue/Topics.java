@@ -15,9 +15,6 @@ public final class Topics {
     /** The consumer group the gateway applies job events in. */
     public static final String GATEWAY_GROUP = "easel-gateway";
 
-    /** W3C Trace Context headers, carried from the submitting request to the worker and back. */
-    public static final String TRACEPARENT_HEADER = "traceparent";
-    public static final String TRACESTATE_HEADER = "tracestate";
     /** The schema version of the record value, as a decimal string, readable without parsing the value. */
     public static final String SCHEMA_HEADER = "easel-schema";
 

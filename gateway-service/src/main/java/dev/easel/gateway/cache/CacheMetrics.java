@@ -29,8 +29,8 @@ public class CacheMetrics {
                     .description("Jobs by what the result cache did for them").register(registry));
         }
         lookup = Timer.builder("easel_cache_lookup_seconds")
-                .description("Time the submit path spent in cache lookups and single-flight coordination (on the event "
-                        + "loop: the Redis round trip)")
+                .description("Time the submit path spent on its exact-key cache lookup (on the event loop together with "
+                        + "the single-flight claim: one Redis round trip); not the commit after it")
                 .publishPercentiles(0.5, 0.99).register(registry);
         failures = Counter.builder("easel_cache_redis_failures")
                 .description("Cache operations that failed because Redis was unavailable").register(registry);

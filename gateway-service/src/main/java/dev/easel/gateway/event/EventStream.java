@@ -97,11 +97,18 @@ final class EventStream {
             close();
             return;
         }
-        sink.send(sse.newEventBuilder().comment("keep-alive").build()).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                close();
-            }
-        });
+        try {
+            sink.send(sse.newEventBuilder().comment("keep-alive").build()).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    close();
+                }
+            });
+        } catch (IllegalStateException e) {
+            // The client left between the check above and the send; thrown out of the keep-alive task, this
+            // would end the keep-alives of every stream.
+            Log.debugf("job %s: SSE client gone: %s", jobId, e.getMessage());
+            close();
+        }
     }
 
     synchronized boolean isClosed() {

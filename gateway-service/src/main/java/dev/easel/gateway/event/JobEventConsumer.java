@@ -138,7 +138,14 @@ public class JobEventConsumer {
     private void run() {
         while (running) {
             try {
-                consume(consumer);
+                // A replacement is created here, inside the try: the constructor fails too when the brokers' names
+                // do not resolve for a while, and that must not end the thread.
+                KafkaConsumer<String, byte[]> c = consumer;
+                if (c == null) {
+                    c = newConsumer();
+                    consumer = c;
+                }
+                consume(c);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -149,14 +156,12 @@ public class JobEventConsumer {
                 }
                 Log.errorf(e, "job event consumer failed; a new one starts in %d ms", RESTART_DELAY_MS);
             }
+            consumer = null;
             try {
                 Thread.sleep(RESTART_DELAY_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            }
-            if (running) {
-                consumer = newConsumer();
             }
         }
     }

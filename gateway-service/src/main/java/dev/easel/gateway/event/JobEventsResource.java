@@ -104,7 +104,8 @@ public class JobEventsResource {
      * be lost where it starts (a gateway that died between applying an event and fanning it out; the event read
      * again is a duplicate and fans out nothing), and a stream whose job ended must end too instead of waiting for
      * an update that went by. The rows are read a few hundred to a query ({@link JobService#find}); the round stops
-     * at the first failure (the database or Redis away) and the next one tries again.
+     * at the first failure (the database away: a queued job's view counts its queue position there) and the next
+     * one tries again.
      */
     private void catchUp(String why) {
         streams.removeIf(EventStream::isClosed);
@@ -124,7 +125,7 @@ public class JobEventsResource {
             try {
                 stream.offer(current.computeIfAbsent(row.id, id -> updates.currentOf(row)));
             } catch (RuntimeException e) {
-                // A running job's view reads its progress from Redis: with Redis away, so would every other.
+                // A queued job's view counts its position in the database: with it away, so would every other.
                 Log.warnf("SSE streams not caught up (%s): job %s: %s", why, row.id, e.getMessage());
                 return;
             }

@@ -181,15 +181,19 @@ public class JobAdmission {
         if (!policy.looksUp()) {
             return enqueue(submission, policy.bypassed() ? CacheOutcome.BYPASS : CacheOutcome.MISS);
         }
-        Timer.Sample lookup = Timer.start();
         try {
-            return admitLookedUp(submission, policy.lookup() ? resultCache.find(submission.keys().exact())
-                    : Optional.empty());
+            Optional<CachedResult> exact;
+            // Timed as on the event loop: the exact lookup only, not the commit or coalescing after it.
+            Timer.Sample lookup = Timer.start();
+            try {
+                exact = policy.lookup() ? resultCache.find(submission.keys().exact()) : Optional.empty();
+            } finally {
+                lookup.stop(cacheMetrics.lookup());
+            }
+            return admitLookedUp(submission, exact);
         } catch (CacheUnavailableException e) {
             Log.warnf("cache unavailable, the job runs without it: %s", e.getMessage());
             return enqueue(submission, CacheOutcome.UNAVAILABLE);
-        } finally {
-            lookup.stop(cacheMetrics.lookup());
         }
     }
 

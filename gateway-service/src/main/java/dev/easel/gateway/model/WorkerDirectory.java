@@ -16,8 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,8 @@ public class WorkerDirectory {
     private final SortedSetCommands<String, String> index;
     private volatile List<WorkerHeartbeat> cached = List.of();
     private final FailureStreak failures;
+    // Workers whose heartbeat could not be read, each logged once until it can be; only the refresh thread uses it.
+    private final Set<String> undecodable = new HashSet<>();
     private ScheduledExecutorService timer;
 
     WorkerDirectory(RedisDataSource redis, MeterRegistry registry) {
@@ -60,6 +65,23 @@ public class WorkerDirectory {
         return cached;
     }
 
+    /**
+     * One worker's heartbeat; empty when this gateway cannot read it (a newer worker during a rolling upgrade may
+     * announce what it does not know yet), which leaves that worker out and not the others. Logged once per worker.
+     */
+    private Optional<WorkerHeartbeat> decode(String id, String json) {
+        try {
+            WorkerHeartbeat beat = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), WorkerHeartbeat.class);
+            undecodable.remove(id);
+            return Optional.of(beat);
+        } catch (RuntimeException e) {
+            if (undecodable.add(id)) {
+                Log.warnf("worker %s: heartbeat not understood, the worker is left out: %s", id, e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
     private void refresh() {
         try {
             long now = System.currentTimeMillis();
@@ -71,10 +93,11 @@ public class WorkerDirectory {
                 for (String id : ids) {
                     String json = beats.get(RedisKeys.worker(id));
                     if (json != null) {
-                        workers.add(JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), WorkerHeartbeat.class));
+                        decode(id, json).ifPresent(workers::add);
                     }
                 }
             }
+            undecodable.retainAll(ids);
             cached = List.copyOf(workers);
             failures.succeeded().ifPresent(Log::info);
         } catch (RuntimeException e) {

@@ -168,8 +168,9 @@ public class OutboxRelay {
                     row.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
                     Future<?> ack = producer.send(record);
                     acks.add(ack);
-                    if (ack.isDone() && failed(ack)) {
-                        // The broker is unreachable (no metadata): sending the rest would only wait max.block.ms each.
+                    if (ack.isDone() && brokerUnreachable(ack)) {
+                        // No metadata within max.block.ms: sending the rest would only wait as long each. Other
+                        // failures at send (a record too large) concern that record alone.
                         break;
                     }
                 }
@@ -185,8 +186,11 @@ public class OutboxRelay {
                 vacuum.deleted(delivered.size());
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
-                if (!connection.getAutoCommit()) {
+                try {
                     connection.rollback();
+                } catch (SQLException rollback) {
+                    // A broken connection: its transaction ends with it. The cause to report is the first one.
+                    e.addSuppressed(rollback);
                 }
                 throw e;
             }
@@ -237,12 +241,12 @@ public class OutboxRelay {
         vacuum.deleted(delivered.size());
     }
 
-    private static boolean failed(Future<?> ack) {
+    private static boolean brokerUnreachable(Future<?> ack) {
         try {
             ack.get();
             return false;
         } catch (ExecutionException e) {
-            return true;
+            return e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;

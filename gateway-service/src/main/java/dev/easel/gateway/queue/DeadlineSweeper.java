@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Expires queued jobs whose start deadline has passed, through the same state machine as worker events (an
  * {@code Expired} event from the gateway), so a job that no worker reached in time ends as {@code expired}
- * even when no worker is running. Workers also check the deadline when they acquire a job. Running jobs past
+ * even when no worker is running, and its cancel flag is raised. Workers also check the deadline when they first
+ * acquire a job. Running jobs past
  * {@code easel.queue.max-run-time} fail the same way ({@code Failed}, {@code run_timeout}), with their cancel flag
  * raised.
  */
@@ -85,8 +86,13 @@ public class DeadlineSweeper {
     public int sweep() throws SQLException {
         List<Overdue> unstarted = overdue(UNSTARTED, null);
         for (Overdue job : unstarted) {
-            applier.apply(new JobEvent.Expired(job.id(), Math.max(1, job.attempt()), job.seq() + 1,
-                    JobService.GATEWAY, Instant.now()));
+            JobStateMachine.Outcome outcome = applier.apply(new JobEvent.Expired(job.id(), Math.max(1,
+                    job.attempt()), job.seq() + 1, JobService.GATEWAY, Instant.now()));
+            if (outcome == JobStateMachine.Outcome.APPLIED) {
+                // A worker that takes its record up later (a redelivery, which it does not judge by the deadline
+                // again) drops it instead of running it.
+                cancelFlags.raise(UUID.fromString(job.id()));
+            }
         }
         Duration limit = config.maxRunTime();
         if (!limit.isPositive()) {

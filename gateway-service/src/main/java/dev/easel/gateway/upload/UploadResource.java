@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
@@ -89,7 +90,8 @@ public class UploadResource {
             }
             return created(store.store(Files.readAllBytes(file.uploadedFile()), "file"));
         } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "Invalid request", "the `file` part could not be read");
+            // The part was received whole (a truncated body fails before this): the server's own file failed.
+            throw new UncheckedIOException("cannot read the received `file` part from " + file.uploadedFile(), e);
         }
     }
 

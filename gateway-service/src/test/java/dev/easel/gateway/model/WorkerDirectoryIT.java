@@ -51,6 +51,24 @@ class WorkerDirectoryIT {
         }
     }
 
+    @Test
+    void aHeartbeatThisGatewayCannotReadLeavesOutThatWorkerOnly() {
+        String live = "it-live-" + UUID.randomUUID();
+        String unreadable = "it-unreadable-" + UUID.randomUUID();
+        beat(live, Instant.now().plusSeconds(60));
+        // What a newer worker might announce: a field value this gateway has no name for.
+        redis.value(String.class).set(RedisKeys.worker(unreadable), heartbeat(unreadable).replace("\"cpu\"", "{\"new\": 1}"),
+                new SetArgs().ex(Duration.ofMinutes(1)));
+        redis.sortedSet(String.class).zadd(RedisKeys.WORKERS, Instant.now().plusSeconds(60).toEpochMilli(), unreadable);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids().contains(live));
+            assertThat(ids()).doesNotContain(unreadable);
+        } finally {
+            redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, live, unreadable);
+            redis.key().del(RedisKeys.worker(live), RedisKeys.worker(unreadable));
+        }
+    }
+
     private List<String> ids() {
         return directory.workers().stream().map(WorkerHeartbeat::workerId).toList();
     }

@@ -179,7 +179,7 @@ public class SimilarResults {
 
     /**
      * Adds a finished result to its scope's index and keeps the scope within its entry limit, in one round trip
-     * ({@link #STORE_SCRIPT}): the store sits between a job's upload and its {@code Succeeded} event.
+     * ({@link #STORE_SCRIPT}); the job runner calls it after the job's {@code Succeeded} event.
      */
     public void store(SimilarReuse where, String jobId, float[] embedding, List<ResultImage> images) {
         String prefix = where.index();

@@ -43,6 +43,9 @@ public class PodDeletionCostUpdater {
                 cost.sync();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // Thrown out of the task, it would end the periodic updates for good.
+                Log.warnf(e, "pod deletion cost not updated; trying again in %d ms", period);
             }
         }, 0, period, TimeUnit.MILLISECONDS);
         Log.infof("keeping %s of pod %s/%s equal to the busy slots", PodDeletionCost.ANNOTATION, namespace, podName);

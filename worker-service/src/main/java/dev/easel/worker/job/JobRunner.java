@@ -139,7 +139,10 @@ public class JobRunner {
                 publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), now));
                 return count("canceled", RunOutcome.ACCEPT);
             }
-            if (job.expiredAt(now)) {
+            // Only the first delivery is judged against the start deadline. A later one may follow a start (the
+            // job is running for its clients, and running -> expired is no transition), and one that follows no
+            // start has been expired by the gateway's own sweep, whose cancel flag the check above finds.
+            if (attempt == 1 && job.expiredAt(now)) {
                 publish(new JobEvent.Expired(id, attempt, seq++, delivery.workerId(), now));
                 Log.infof("job %s: start deadline passed before it started", id);
                 return count("expired", RunOutcome.ACCEPT);

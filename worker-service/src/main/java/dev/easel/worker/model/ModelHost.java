@@ -16,8 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,8 +56,13 @@ public class ModelHost {
             // A preview is offered at every step; the job runner renders one per preview-interval at most.
             Pipeline loaded = new Pipeline(model, 1, settings.promptCacheEntries());
             ModelLimits limits = pkg.limits();
-            loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
-                    limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);
+            try {
+                loaded.generate(GenerationRequest.textToImage("warm-up", "", limits.defaultWidth(), limits.defaultHeight(), 2,
+                        limits.defaultGuidanceScale(), limits.defaultScheduler(), 0, 1), ProgressListener.NONE, () -> false);
+            } catch (RuntimeException e) {
+                model.close(); // its sessions hold native (and GPU) memory
+                throw e;
+            }
             pipeline.set(loaded);
             FunctionCounter.builder("easel_worker_prompt_cache_hits", loaded.prompts(), PromptEncodings::hits)
                     .description("Prompts whose text-encoder output came from the worker's cache").register(registry);
@@ -67,7 +74,9 @@ public class ModelHost {
                     .register(registry);
             Log.infof("model %s@%s ready on %s after %d ms (kinds %s)", limits.id(), limits.version(),
                     model.provider().wireName(), (System.nanoTime() - start) / 1_000_000, limits.kinds().stream().map(JobKind::wireName).toList());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: ONNX Runtime's native library could not be loaded (ExceptionInInitializerError,
+            // UnsatisfiedLinkError); without this the thread would end with readiness at "loading" for good.
             failure.set(e.getClass().getSimpleName() + ": " + e.getMessage());
             Log.errorf(e, "cannot load the model from %s", settings.modelDir());
         }
@@ -83,7 +92,9 @@ public class ModelHost {
         return Optional.ofNullable(failure.get());
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    // After the slots have drained (JobSlots observes shutdown at the default priority): a job still running would
+    // call into closed sessions.
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ShutdownEvent event) {
         Pipeline loaded = pipeline.getAndSet(null);
         if (loaded != null) {
             loaded.model().close();

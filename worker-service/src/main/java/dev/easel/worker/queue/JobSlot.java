@@ -100,7 +100,10 @@ final class JobSlot {
 
     /** Last resort: interrupts the consumer; closing it releases the record it holds. */
     void abort() {
-        consumer.wakeup();
+        KafkaShareConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
     }
 
     // Longer than the 100 ms goal: worth a line in the log to find out why.
@@ -116,7 +119,9 @@ final class JobSlot {
     private void run() {
         try {
             while (true) {
-                try (KafkaShareConsumer<String, byte[]> c = consumer) {
+                // A replacement is created inside the try: its constructor fails too when the brokers' names do
+                // not resolve for a while, and that must not end the slot.
+                try (KafkaShareConsumer<String, byte[]> c = consumer != null ? consumer : (consumer = newConsumer())) {
                     consume(c);
                     return;
                 } catch (WakeupException e) {
@@ -125,10 +130,10 @@ final class JobSlot {
                 } catch (RuntimeException e) {
                     Log.errorf(e, "slot %d: consumer failed; a new one starts in %d ms", index, RESTART_DELAY_MS);
                 }
+                consumer = null;
                 if (!acquiring || !pause()) {
                     return;
                 }
-                consumer = newConsumer();
             }
         } finally {
             stats.slotStopped();
@@ -274,6 +279,8 @@ final class JobSlot {
             if (current.lostForTooLong()) {
                 Log.warnf("job %s: the renewed record was not handed back; its lock has expired, leaving it to redelivery",
                         current.jobId);
+                // Another worker may take it up now: the run here stops at its next step.
+                current.abandoned = true;
                 return null;
             }
             return current;

@@ -35,6 +35,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -86,8 +87,8 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createJob", summary = "Submit a generation job",
             description = "Validates the request, stores the job and queues it. Answers 202 with the queued job "
-                    + "and its Location; with `Prefer: wait=N` blocks up to N seconds (at most 60) and answers 200 "
-                    + "when the job finished in time.")
+                    + "and its Location; with `Prefer: wait=N` blocks up to N seconds (at most easel.api.max-wait, "
+                    + "60 by default) and answers 200 when the job finished in time.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "text-to-image", value = Examples.CREATE_TEXT_TO_IMAGE)))
     @APIResponse(responseCode = "202", description = "Queued", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -194,7 +195,8 @@ public class JobResource {
         try {
             bytes = Files.readAllBytes(file.uploadedFile());
         } catch (IOException e) {
-            throw new ApiException(400, "invalid_request", "Invalid request", "the " + field + " part could not be read");
+            // The part was received whole (a truncated body fails before this): the server's own file failed.
+            throw new UncheckedIOException("cannot read the received " + field + " part from " + file.uploadedFile(), e);
         }
         request.put(field, uploads.stage(bytes, field).wire());
     }

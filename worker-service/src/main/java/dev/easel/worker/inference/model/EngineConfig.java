@@ -25,8 +25,4 @@ public record EngineConfig(List<ExecutionProvider> providers, int deviceId, int 
     public static EngineConfig cpu() {
         return new EngineConfig(List.of(ExecutionProvider.CPU), 0, 0, 0, Optional.empty(), false);
     }
-
-    public EngineConfig withIntraOpThreads(int threads) {
-        return new EngineConfig(providers, deviceId, threads, interOpThreads, tensorrtCacheDir, tensorrtFp16);
-    }
 }

@@ -27,10 +27,6 @@ public final class OnnxSessions {
         this.config = config;
     }
 
-    public OrtEnvironment environment() {
-        return env;
-    }
-
     /** A session for {@code model} and the provider it ended up on. */
     public Loaded open(Path model) {
         EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
@@ -41,8 +37,9 @@ public final class OnnxSessions {
                 failures.append(provider.wireName()).append(": not in this build; ");
                 continue;
             }
-            try {
-                OrtSession session = env.createSession(model.toString(), options(provider));
+            // The session keeps what it needs of its options: they are released once it is created.
+            try (OrtSession.SessionOptions options = options(provider)) {
+                OrtSession session = env.createSession(model.toString(), options);
                 LOG.info(() -> "loaded " + model + " on " + provider.wireName());
                 return new Loaded(session, provider);
             } catch (OrtException e) {
