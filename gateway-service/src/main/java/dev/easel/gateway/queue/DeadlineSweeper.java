@@ -31,9 +31,8 @@ import java.util.concurrent.TimeUnit;
  * Expires queued jobs whose start deadline has passed, through the same state machine as worker events (an
  * {@code Expired} event from the gateway), so a job that no worker reached in time ends as {@code expired}
  * even when no worker is running, and its cancel flag is raised. Workers also check the deadline when they first
- * acquire a job. Running jobs past
- * {@code easel.queue.max-run-time} fail the same way ({@code Failed}, {@code run_timeout}), with their cancel flag
- * raised.
+ * acquire a job. Running jobs past {@code easel.queue.max-run-time} fail the same way ({@code Failed},
+ * {@code run_timeout}), with their cancel flag raised.
  */
 @ApplicationScoped
 public class DeadlineSweeper {

@@ -28,11 +28,7 @@ class JobFindIT {
 
     @AfterEach
     void removeRows() throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM jobs WHERE id = ANY (?)")) {
-            delete.setArray(1, c.createArrayOf("uuid", stored.toArray()));
-            delete.executeUpdate();
-        }
+        JobRows.delete(dataSource, stored);
     }
 
     @Test

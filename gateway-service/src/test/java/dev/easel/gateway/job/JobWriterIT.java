@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,12 +58,7 @@ class JobWriterIT {
 
     @AfterEach
     void deleteRows() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM jobs WHERE id = ANY (?)")) {
-            Array ids = c.createArrayOf("uuid", written.toArray());
-            delete.setArray(1, ids);
-            delete.executeUpdate();
-        }
+        JobRows.delete(dataSource, written);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.easel.gateway.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.gateway.job.JobRows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -43,7 +44,7 @@ class QueueEstimatorIT {
 
             assertThat(estimator.meanJobSeconds()).isEqualTo(4.0);
         } finally {
-            delete(rows);
+            JobRows.delete(dataSource, rows);
         }
     }
 
@@ -88,13 +89,5 @@ class QueueEstimatorIT {
             s.executeUpdate();
         }
         return id;
-    }
-
-    private void delete(List<UUID> rows) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM jobs WHERE id = ANY (?)")) {
-            s.setArray(1, c.createArrayOf("uuid", rows.toArray()));
-            s.executeUpdate();
-        }
     }
 }
