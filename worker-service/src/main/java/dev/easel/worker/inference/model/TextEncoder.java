@@ -54,12 +54,22 @@ public final class TextEncoder implements AutoCloseable {
         return v;
     }
 
+    /** The encoder's input for {@code prompt}: its token ids, padded to the encoder's length. */
+    public long[] tokens(String prompt) {
+        return tokenizer.encode(prompt);
+    }
+
     /** Hidden states of each prompt, concatenated: {@code [prompts, tokens, hidden]} flattened. */
     public Encoded encode(List<String> prompts, Timings timings) {
+        return encodeTokens(prompts.stream().map(this::tokens).toList(), timings);
+    }
+
+    /** Hidden states of each prompt given as its {@link #tokens(String) token ids}, concatenated. */
+    public Encoded encodeTokens(List<long[]> prompts, Timings timings) {
         int tokens = tokenizer.maxLength();
         long[] ids = new long[prompts.size() * tokens];
         for (int i = 0; i < prompts.size(); i++) {
-            System.arraycopy(tokenizer.encode(prompts.get(i)), 0, ids, i * tokens, tokens);
+            System.arraycopy(prompts.get(i), 0, ids, i * tokens, tokens);
         }
         float[] states = component.run(Map.of("input_ids", component.integers("input_ids", ids, prompts.size(), tokens)),
                 output, timings, Timings.Stage.ENCODING);

@@ -19,8 +19,8 @@ class PromptEncodingsTest {
         assertThat(first.sessionMs(Timings.Stage.ENCODING)).isPositive();
 
         Timings second = new Timings();
-        TextEncoder.Encoded warm = batch(prompts.encode(List.of("", "A  Red Circle."), second));
-        assertThat(second.sessionMs(Timings.Stage.ENCODING)).as("no encoder run").isZero();
+        TextEncoder.Encoded warm = batch(prompts.encode(List.of("", "A  Red Circle"), second));
+        assertThat(second.sessionMs(Timings.Stage.ENCODING)).as("the tokenizer folds case and spacing: no encoder run").isZero();
         assertThat(warm.states()).containsExactly(cold.states());
         assertThat(warm.batch()).isEqualTo(2);
         assertThat(prompts.hits()).isEqualTo(2);
@@ -28,6 +28,19 @@ class PromptEncodingsTest {
 
         TextEncoder.Encoded direct = encoder.encode(List.of("", "a red circle"), new Timings());
         assertThat(cold.states()).containsExactly(direct.states());
+    }
+
+    @Test
+    void promptsTheEncoderTellsApartNeverShareAnEntry() {
+        // The result cache calls these the same prompt (trailing punctuation), but the period is a token.
+        assertThat(encoder.tokens("a red circle.")).isNotEqualTo(encoder.tokens("a red circle"));
+        PromptEncodings prompts = new PromptEncodings(encoder, 8);
+        prompts.encode(List.of("a red circle"), new Timings());
+
+        Timings again = new Timings();
+        TextEncoder.Encoded cached = prompts.encode(List.of("a red circle."), again).getFirst();
+        assertThat(again.sessionMs(Timings.Stage.ENCODING)).as("a different encoder input is encoded").isPositive();
+        assertThat(cached.states()).containsExactly(encoder.encode(List.of("a red circle."), new Timings()).states());
     }
 
     @Test
@@ -44,14 +57,14 @@ class PromptEncodingsTest {
     @Test
     void theLeastRecentlyUsedPromptLeavesFirst() {
         PromptEncodings prompts = new PromptEncodings(encoder, 2);
-        prompts.encode(List.of("a"), new Timings());
-        prompts.encode(List.of("b"), new Timings());
-        prompts.encode(List.of("a"), new Timings());
-        prompts.encode(List.of("c"), new Timings());
+        prompts.encode(List.of("a red circle"), new Timings());
+        prompts.encode(List.of("a blue square"), new Timings());
+        prompts.encode(List.of("a red circle"), new Timings());
+        prompts.encode(List.of("a green star"), new Timings());
         long misses = prompts.misses();
-        prompts.encode(List.of("a"), new Timings());
-        assertThat(prompts.misses()).as("a was used after b, so b left").isEqualTo(misses);
-        prompts.encode(List.of("b"), new Timings());
+        prompts.encode(List.of("a red circle"), new Timings());
+        assertThat(prompts.misses()).as("the circle was used after the square, so the square left").isEqualTo(misses);
+        prompts.encode(List.of("a blue square"), new Timings());
         assertThat(prompts.misses()).isEqualTo(misses + 1);
     }
 
