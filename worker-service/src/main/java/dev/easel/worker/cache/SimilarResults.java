@@ -11,10 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.hash.HashCommands;
-import io.quarkus.redis.datasource.set.SetCommands;
-import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,22 +22,22 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The similar-prompt index in Redis: finished results of one scope ({@link SimilarReuse#index()}) with the
  * embedding of their prompt, and a lookup that finds the stored result whose prompt is closest to a new one.
  *
  * <p>Layout under the scope's prefix {@code P}: {@code P:entries} (hash: job id → {@link Entry} JSON),
- * {@code P:order} (sorted set: job id by store time, for the entry limit) and {@code P:lsh:<band>:<bits>} (sets of
- * job ids). The lookup is bounded: random-hyperplane LSH (Charikar 2002: a hyperplane separates two vectors with
- * probability angle/π) hashes an embedding to {@value #BANDS} bands of {@value #BITS} sign bits; only entries
- * sharing a band with the query are read (at most {@value #MAX_CANDIDATES}), and their exact cosines decide. A
- * store writes an entry, its buckets and the trim in one Lua script; all keys it touches expire {@code ttl} after
- * it. Redis being away is never the job's failure: the lookup answers "nothing found" and the store is skipped,
- * both logged and counted.
+ * {@code P:order} (sorted set: job id by store time, for the entry limit), {@code P:lsh:<band>:<bits>} (sets of
+ * job ids) and {@code P:bands} (hash: job id → its buckets, so that an entry leaving also leaves its buckets). The
+ * lookup is bounded: random-hyperplane LSH (Charikar 2002: a hyperplane separates two vectors with probability
+ * angle/π) hashes an embedding to {@value #BANDS} bands of {@value #BITS} sign bits; of the entries sharing a band
+ * with the query, the {@value #MAX_CANDIDATES} sharing the most bands (the likeliest to be close) are read, and
+ * their exact cosines decide. A store writes an entry, its buckets and the trim in one Lua script; all keys it
+ * touches expire {@code ttl} after it. Redis being away is never the job's failure: the lookup answers "nothing
+ * found" and the store is skipped, both logged and counted. The scripts reach bucket keys they are not given (a
+ * leaving entry's), which standalone and Sentinel Redis allow and Redis Cluster does not.
  */
 @ApplicationScoped
 public class SimilarResults {
@@ -48,21 +46,38 @@ public class SimilarResults {
     static final int BITS = 8;
     static final int MAX_CANDIDATES = 64;
 
+    /** Lua: removes entry {@code id} from the entries, order and bands of prefix {@code prefix}, buckets included. */
+    private static final String FORGET = """
+            local function forget(entries, order, bands, prefix, id)
+              local buckets = redis.call('HGET', bands, id)
+              if buckets then
+                for bucket in string.gmatch(buckets, '[^,]+') do
+                  redis.call('SREM', prefix .. ':lsh:' .. bucket, id)
+                end
+              end
+              redis.call('HDEL', entries, id)
+              redis.call('HDEL', bands, id)
+              redis.call('ZREM', order, id)
+            end
+            """;
+
     /**
-     * KEYS: entries hash, order sorted set, then the entry's LSH buckets. ARGV: job id, entry JSON, store time
-     * (epoch ms), entry limit, TTL (ms). Adds the entry, pops the oldest beyond the limit and renews every key's TTL.
+     * KEYS: entries hash, order sorted set, bands hash, then the entry's LSH buckets. ARGV: job id, entry JSON,
+     * store time (epoch ms), entry limit, TTL (ms), the buckets' {@code band:bits} joined by commas, prefix. Adds
+     * the entry, removes the oldest beyond the limit (from their buckets too) and renews every key's TTL.
      */
-    static final String STORE_SCRIPT = """
+    static final String STORE_SCRIPT = FORGET + """
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('HSET', KEYS[3], ARGV[1], ARGV[6])
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-            for i = 3, #KEYS do
+            for i = 4, #KEYS do
               redis.call('SADD', KEYS[i], ARGV[1])
             end
             local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
             if excess > 0 then
-              local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
-              for i = 1, #oldest, 2 do
-                redis.call('HDEL', KEYS[1], oldest[i])
+              local oldest = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+              for _, id in ipairs(oldest) do
+                forget(KEYS[1], KEYS[2], KEYS[3], ARGV[7], id)
               end
             end
             for i = 1, #KEYS do
@@ -71,9 +86,45 @@ public class SimilarResults {
             return excess
             """;
 
-    private final HashCommands<String, String, String> hashes;
-    private final SortedSetCommands<String, String> order;
-    private final SetCommands<String, String> sets;
+    /** KEYS: entries hash, order sorted set, bands hash. ARGV: job id, prefix. Removes one entry everywhere. */
+    static final String REMOVE_SCRIPT = FORGET + """
+            forget(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[1])
+            return 1
+            """;
+
+    /**
+     * KEYS: entries hash, then the query's LSH buckets. ARGV: candidate limit. Counts, for every job id in the
+     * buckets, how many of them it is in, and answers the entries (id, JSON, id, JSON…) of the ids in the most
+     * buckets, at most the limit, ties by id. An id whose entry is gone is left out.
+     */
+    static final String CANDIDATES_SCRIPT = """
+            local shared = {}
+            for i = 2, #KEYS do
+              for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+                shared[id] = (shared[id] or 0) + 1
+              end
+            end
+            local ids = {}
+            for id in pairs(shared) do
+              ids[#ids + 1] = id
+            end
+            table.sort(ids, function(a, b)
+              if shared[a] ~= shared[b] then
+                return shared[a] > shared[b]
+              end
+              return a < b
+            end)
+            local out = {}
+            for i = 1, math.min(#ids, tonumber(ARGV[1])) do
+              local json = redis.call('HGET', KEYS[1], ids[i])
+              if json then
+                out[#out + 1] = ids[i]
+                out[#out + 1] = json
+              end
+            end
+            return out
+            """;
+
     private final RedisDataSource redis;
     private final ResultStore store;
     private final Hyperplanes planes = new Hyperplanes(BANDS * BITS);
@@ -85,9 +136,6 @@ public class SimilarResults {
     private final Timer lookups;
 
     SimilarResults(RedisDataSource redis, ResultStore store, MeterRegistry registry) {
-        this.hashes = redis.hash(String.class);
-        this.order = redis.sortedSet(String.class);
-        this.sets = redis.set(String.class);
         this.redis = redis;
         this.store = store;
         this.reused = lookups(registry, "reused");
@@ -136,28 +184,24 @@ public class SimilarResults {
 
     private Optional<Match> lookup(String prefix, float[] embedding, double threshold) {
         long[] signature = planes.signature(embedding);
-        String[] buckets = new String[BANDS];
+        List<String> args = new ArrayList<>();
+        args.add(CANDIDATES_SCRIPT);
+        args.add(String.valueOf(1 + BANDS));
+        args.add(prefix + ":entries");
         for (int band = 0; band < BANDS; band++) {
-            buckets[band] = bucket(prefix, band, signature);
+            args.add(bucket(prefix, band, signature));
         }
-        Set<String> union = sets.sunion(buckets);
-        if (union.isEmpty()) {
-            return Optional.empty();
-        }
-        String[] candidates = union.stream().limit(MAX_CANDIDATES).toArray(String[]::new);
-        Map<String, String> entries = hashes.hmget(prefix + ":entries", candidates);
+        args.add(String.valueOf(MAX_CANDIDATES));
+        Response candidates = redis.execute(Command.EVAL, args.toArray(String[]::new));
         List<Match> close = new ArrayList<>();
-        for (String jobId : candidates) {
-            String json = entries.get(jobId);
-            if (json == null) {
-                continue; // trimmed or expired; its bucket memberships expire with the buckets
-            }
+        for (int i = 0; i + 1 < candidates.size(); i += 2) {
+            String jobId = candidates.get(i).toString();
             Entry entry;
             try {
-                entry = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), Entry.class);
+                entry = JsonCodec.decode(candidates.get(i + 1).toBytes(), Entry.class);
             } catch (JsonCodecException e) {
                 Log.warnf("similar-prompt entry %s unreadable, dropped: %s", jobId, e.getMessage());
-                hashes.hdel(prefix + ":entries", jobId);
+                remove(prefix, jobId);
                 continue;
             }
             double cosine = dot(embedding, floats(entry.embedding()));
@@ -171,10 +215,14 @@ public class SimilarResults {
                 return Optional.of(match);
             }
             gone.increment();
-            hashes.hdel(prefix + ":entries", match.jobId());
-            order.zrem(prefix + ":order", match.jobId());
+            remove(prefix, match.jobId());
         }
         return Optional.empty();
+    }
+
+    private void remove(String prefix, String jobId) {
+        redis.execute(Command.EVAL, REMOVE_SCRIPT, "3", prefix + ":entries", prefix + ":order", prefix + ":bands",
+                jobId, prefix);
     }
 
     /**
@@ -188,10 +236,13 @@ public class SimilarResults {
             long[] signature = planes.signature(embedding);
             List<String> args = new ArrayList<>();
             args.add(STORE_SCRIPT);
-            args.add(String.valueOf(2 + BANDS));
+            args.add(String.valueOf(3 + BANDS));
             args.add(prefix + ":entries");
             args.add(prefix + ":order");
+            args.add(prefix + ":bands");
+            List<String> bands = new ArrayList<>();
             for (int band = 0; band < BANDS; band++) {
+                bands.add(band(band, signature));
                 args.add(bucket(prefix, band, signature));
             }
             args.add(jobId);
@@ -199,6 +250,8 @@ public class SimilarResults {
             args.add(String.valueOf(now.toEpochMilli()));
             args.add(String.valueOf(where.maxEntries()));
             args.add(String.valueOf(Math.max(1, where.ttl().toMillis())));
+            args.add(String.join(",", bands));
+            args.add(prefix);
             redis.execute(Command.EVAL, args.toArray(String[]::new));
             stored.increment();
         } catch (RuntimeException e) {
@@ -208,7 +261,11 @@ public class SimilarResults {
     }
 
     private static String bucket(String prefix, int band, long[] signature) {
-        return prefix + ":lsh:" + band + ":" + Long.toHexString(signature[band]);
+        return prefix + ":lsh:" + band(band, signature);
+    }
+
+    private static String band(int band, long[] signature) {
+        return band + ":" + Long.toHexString(signature[band]);
     }
 
     static double dot(float[] a, float[] b) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.event.SimilarReuse;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.worker.storage.ResultStore;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,9 @@ class SimilarResultsIT {
     @Inject
     RedisDataSource redis;
 
+    @Inject
+    ResultStore results;
+
     @Test
     void aStoredResultIsAnEntryInItsOrderAndInOneBucketPerBandAllWithTheScopeTtl() {
         String prefix = "easel-it:similar:" + UUID.randomUUID();
@@ -37,7 +42,8 @@ class SimilarResultsIT {
         List<String> buckets = redis.key().keys(prefix + ":lsh:*");
         assertThat(buckets).hasSize(SimilarResults.BANDS);
         assertThat(buckets).allSatisfy(b -> assertThat(redis.set(String.class).sismember(b, job)).isTrue());
-        for (String key : concat(buckets, prefix + ":entries", prefix + ":order")) {
+        assertThat(redis.hash(String.class).hget(prefix + ":bands", job).split(",")).hasSize(SimilarResults.BANDS);
+        for (String key : concat(buckets, prefix + ":entries", prefix + ":order", prefix + ":bands")) {
             assertThat(redis.key().pttl(key)).as(key).isBetween(1L, Duration.ofMinutes(10).toMillis());
         }
     }
@@ -56,6 +62,53 @@ class SimilarResultsIT {
         assertThat(redis.sortedSet(String.class).zcard(prefix + ":order")).isEqualTo(2);
         assertThat(redis.hash(String.class).hkeys(prefix + ":entries")).containsExactlyInAnyOrder(jobs.get(1), jobs.get(2));
         assertThat(redis.sortedSet(String.class).zscore(prefix + ":order", jobs.getFirst())).isEmpty();
+        assertThat(redis.hash(String.class).hkeys(prefix + ":bands")).containsExactlyInAnyOrder(jobs.get(1), jobs.get(2));
+        assertThat(redis.key().keys(prefix + ":lsh:*")).as("the oldest entry left its buckets too")
+                .allSatisfy(b -> assertThat(redis.set(String.class).sismember(b, jobs.getFirst())).isFalse());
+    }
+
+    @Test
+    void anEntryWhoseImagesAreGoneIsRemovedWithItsBuckets() {
+        String prefix = "easel-it:similar:" + UUID.randomUUID();
+        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 100, true);
+        String job = UUID.randomUUID().toString(); // its images were never uploaded
+
+        similar.store(where, job, embedding(1), images(job));
+        assertThat(similar.find(where, embedding(1), 0.9)).isEmpty();
+
+        assertThat(redis.hash(String.class).hlen(prefix + ":entries")).isZero();
+        assertThat(redis.hash(String.class).hlen(prefix + ":bands")).isZero();
+        assertThat(redis.sortedSet(String.class).zcard(prefix + ":order")).isZero();
+        assertThat(redis.key().keys(prefix + ":lsh:*")).as("an emptied set is no key").isEmpty();
+    }
+
+    @Test
+    void theCandidatesReadAreThoseSharingTheMostBandsSoACloseEntryIsFoundAmongManyFarOnes() {
+        String prefix = "easel-it:similar:" + UUID.randomUUID();
+        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 10_000, true);
+        Hyperplanes planes = new Hyperplanes(SimilarResults.BANDS * SimilarResults.BITS);
+        float[] query = unit(new SplittableRandom(7), 32);
+        long[] querySignature = planes.signature(query);
+
+        // Far entries (cosine < 0.5) that each share at least one band with the query, 40 times the candidate
+        // limit: read in any order, the close entry would be among the candidates 1 time in 40.
+        SplittableRandom random = new SplittableRandom(11);
+        int far = 0;
+        while (far < 40 * SimilarResults.MAX_CANDIDATES) {
+            float[] v = unit(random, 32);
+            if (SimilarResults.dot(query, v) < 0.5 && sharedBands(planes.signature(v), querySignature) > 0) {
+                similar.store(where, "far-" + far++, v, images(UUID.randomUUID().toString()));
+            }
+        }
+        String close = UUID.randomUUID().toString();
+        similar.store(where, close, query, images(close));
+        for (ResultImage image : images(close)) {
+            results.put(image.key(), new byte[] {1}, "image/png");
+        }
+
+        assertThat(similar.find(where, query, 0.9)).get()
+                .satisfies(m -> assertThat(m.jobId()).isEqualTo(close))
+                .satisfies(m -> assertThat(m.similarity()).isGreaterThan(0.999));
     }
 
     private static List<ResultImage> images(String job) {
@@ -67,6 +120,27 @@ class SimilarResultsIT {
         float[] v = new float[16];
         v[direction % v.length] = 1;
         return v;
+    }
+
+    private static float[] unit(SplittableRandom random, int dimension) {
+        float[] v = new float[dimension];
+        double norm = 0;
+        for (int d = 0; d < dimension; d++) {
+            v[d] = (float) (random.nextDouble() * 2 - 1);
+            norm += v[d] * v[d];
+        }
+        for (int d = 0; d < dimension; d++) {
+            v[d] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+
+    private static int sharedBands(long[] a, long[] b) {
+        int shared = 0;
+        for (int band = 0; band < a.length; band++) {
+            shared += a[band] == b[band] ? 1 : 0;
+        }
+        return shared;
     }
 
     private static List<String> concat(List<String> keys, String... more) {
