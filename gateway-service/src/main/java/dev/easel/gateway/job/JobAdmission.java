@@ -136,7 +136,13 @@ public class JobAdmission {
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, uploads,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
         Submission submission = submission(request, stageInlineImages(request), headers, requestHash);
-        return admitted(admit(submission));
+        JobEntity job;
+        try {
+            job = admit(submission);
+        } catch (IdempotentReplay replay) {
+            return replay.job;
+        }
+        return admitted(job);
     }
 
     /**
@@ -151,7 +157,8 @@ public class JobAdmission {
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, NO_IMAGES,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
         Submission submission = submission(request, request.spec(), headers, null);
-        return admitAsync(submission).map(this::admitted);
+        return admitAsync(submission).map(this::admitted)
+                .onFailure(IdempotentReplay.class).recoverWithItem(e -> ((IdempotentReplay) e).job);
     }
 
     private Submission submission(ValidatedRequest request, JobSpec spec, SubmitHeaders headers, String requestHash) {
@@ -164,6 +171,7 @@ public class JobAdmission {
                 headers.traceParent());
     }
 
+    /** Counts a job this request created (an idempotent replay never comes here: it created nothing). */
     private JobEntity admitted(JobEntity job) {
         submitted.increment();
         cacheMetrics.outcome(CacheOutcome.fromWire(job.cacheOutcome).orElseThrow());
@@ -276,7 +284,8 @@ public class JobAdmission {
                 attachment = attach(job, leader.get());
             } catch (RuntimeException e) {
                 if (submission.idempotencyKey() != null && isUniqueViolation(e)) {
-                    return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() -> e);
+                    throw new IdempotentReplay(replay(submission.idempotencyKey(), submission.requestHash())
+                            .orElseThrow(() -> e));
                 }
                 throw e;
             }
@@ -355,18 +364,13 @@ public class JobAdmission {
     private JobEntity lead(Submission submission, JobEntity job) {
         CacheKey key = submission.keys().exact();
         job.cacheOutcome = CacheOutcome.MISS.wireName();
-        JobEntity stored;
         try {
-            stored = insert(submission, job);
+            return insert(submission, job);
         } catch (RuntimeException e) {
+            // An idempotent replay too: this request's own job never existed.
             releaseQuietly(key, job.id);
             throw e;
         }
-        if (stored != job) {
-            // An idempotent replay: this request's own job never existed.
-            releaseQuietly(key, job.id);
-        }
-        return stored;
     }
 
     /**
@@ -473,9 +477,24 @@ public class JobAdmission {
     }
 
     private JobEntity replayOfSkipped(Submission submission, JobEntity job) {
-        return replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() ->
+        throw new IdempotentReplay(replay(submission.idempotencyKey(), submission.requestHash()).orElseThrow(() ->
                 new IllegalStateException("job " + job.id + " was skipped as an idempotent duplicate, but no job "
-                        + "holds its key"));
+                        + "holds its key")));
+    }
+
+    /**
+     * Unwinds an admission whose {@code Idempotency-Key} was taken by a job committed meanwhile (a concurrent
+     * retry): the answer is that job, and nothing this admission prepared was created. Without a stack trace: it
+     * is an answer, not a fault.
+     */
+    private static final class IdempotentReplay extends RuntimeException {
+
+        private final transient JobEntity job;
+
+        IdempotentReplay(JobEntity job) {
+            super("Idempotency-Key taken by job " + job.id, null, false, false);
+            this.job = job;
+        }
     }
 
     /** Runs blocking work on a worker thread (never on the event loop that called). */
