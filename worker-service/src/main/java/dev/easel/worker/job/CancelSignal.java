@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hears of the gateway's cancels. Redis being away never cancels a job: the run goes on, logged.
@@ -40,6 +41,8 @@ public class CancelSignal {
     private final long recheckNanos;
     private final Map<String, Watch> watching = new ConcurrentHashMap<>();
     private final AtomicBoolean lost = new AtomicBoolean();
+    // Which subscription attempt is current: its first failure signal schedules the next, any later one is ignored.
+    private final AtomicLong attempt = new AtomicLong();
     private volatile boolean stopped;
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
 
@@ -65,26 +68,34 @@ public class CancelSignal {
 
     /**
      * Subscribes to the cancel channel, and again a second after the subscription fails or its connection ends;
-     * one line is logged when it is lost and one when it is back, however long Redis stays away.
+     * one line is logged when it is lost and one when it is back, however long Redis stays away. A connection can
+     * report its loss more than once (an error, then its end): only the first schedules a new subscription, so
+     * the worker never holds two.
      */
     private void subscribe() {
         if (stopped) {
             return;
         }
-        pubsub.subscribe(RedisKeys.CANCELS, this::heard, () -> resubscribeLater("its connection ended"),
-                        failure -> resubscribeLater(failure.getMessage()))
+        long current = attempt.get();
+        pubsub.subscribe(RedisKeys.CANCELS, this::heard, () -> resubscribeLater(current, "its connection ended"),
+                        failure -> resubscribeLater(current, failure.getMessage()))
                 .subscribe().with(s -> {
                     subscriber = s;
                     if (lost.compareAndSet(true, false)) {
                         Log.infof("subscribed to %s again", RedisKeys.CANCELS);
                     }
-                }, failure -> resubscribeLater(failure.getMessage()));
+                }, failure -> resubscribeLater(current, failure.getMessage()));
     }
 
-    private void resubscribeLater(String why) {
-        subscriber = null;
-        if (stopped) {
+    private void resubscribeLater(long lostAttempt, String why) {
+        if (stopped || !attempt.compareAndSet(lostAttempt, lostAttempt + 1)) {
             return;
+        }
+        ReactivePubSubCommands.ReactiveRedisSubscriber previous = subscriber;
+        subscriber = null;
+        if (previous != null) {
+            // Where the connection survived the error, its subscription would otherwise go on beside the new one.
+            previous.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
         }
         if (lost.compareAndSet(false, true)) {
             Log.warnf("cancel channel %s lost (%s); cancels are read from their flags until it is back",

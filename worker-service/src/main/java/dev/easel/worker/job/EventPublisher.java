@@ -77,13 +77,20 @@ public class EventPublisher {
         }
     }
 
-    /** Progress is best effort: a lost progress event is superseded by the next one. */
+    /**
+     * Progress is best effort: a lost progress event is superseded by the next one. Never throws: a send refused
+     * at once (a closed producer, a full buffer past {@code max.block.ms}) is logged like one lost later.
+     */
     public void publishProgress(JobEvent.Progress event) {
-        producer.send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), (meta, e) -> {
-            if (e != null) {
-                Log.debugf("job %s: progress event lost: %s", event.jobId(), e.getMessage());
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(topics.jobEvents(), event.jobId(), JsonCodec.encode(event)), (meta, e) -> {
+                if (e != null) {
+                    Log.debugf("job %s: progress event lost: %s", event.jobId(), e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            Log.debugf("job %s: progress event lost: %s", event.jobId(), e.getMessage());
+        }
     }
 
     public void deadLetter(DeadLetter letter, Map<String, String> headers) {

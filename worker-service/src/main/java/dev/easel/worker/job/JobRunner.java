@@ -221,14 +221,20 @@ public class JobRunner {
 
         /**
          * The prompt's embedding when this job takes part in similar-prompt reuse: the gateway asked for it and the
-         * model has an embedding with a calibrated threshold (a stock SD export has none).
+         * model has an embedding with a calibrated threshold (a stock SD export has none). The index is a cache, so
+         * an embedding that cannot be computed leaves the job without it (logged) instead of failing the job.
          */
         private Optional<float[]> embedding(Pipeline pipeline) {
             if (job.similar() == null || pipeline.model().pkg().similarThreshold().isEmpty()
                     || !pipeline.model().textEncoder().hasEmbedding()) {
                 return Optional.empty();
             }
-            return Optional.of(pipeline.model().textEncoder().embed(job.spec().prompt(), new Timings()));
+            try {
+                return Optional.of(pipeline.model().textEncoder().embed(job.spec().prompt(), new Timings()));
+            } catch (RuntimeException e) {
+                Log.warnf(e, "job %s: no prompt embedding, so no similar-prompt lookup or index entry", id);
+                return Optional.empty();
+            }
         }
 
         /** Answers with a stored result of a prompt that means the same: no generation, its images. */

@@ -78,4 +78,26 @@ class CancelSignalIT {
             assertThat(closed.canceled()).isFalse();
         }
     }
+
+    @Test
+    void aDroppedSubscriptionComesBackOnceAndHearsCancelsAgain() throws InterruptedException {
+        long before = subscribers();
+        // Redis drops every subscriber connection (a restart or failover looks the same from here).
+        redis.execute("CLIENT", "KILL", "TYPE", "pubsub");
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> subscribers() >= before);
+        Thread.sleep(3 * 1000); // three resubscribe delays: time for a second resubscription to show
+        assertThat(subscribers()).as("one subscription per worker, not one per callback of the lost one").isEqualTo(before);
+
+        String job = UUID.randomUUID().toString();
+        try (CancelSignal.Watch watch = cancels.watch(job)) {
+            assertThat(watch.canceled()).isFalse();
+            pubsub.publish(RedisKeys.CANCELS, job);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(watch::canceled);
+        }
+    }
+
+    private long subscribers() {
+        return redis.execute("PUBSUB", "NUMSUB", RedisKeys.CANCELS).get(1).toLong();
+    }
 }
