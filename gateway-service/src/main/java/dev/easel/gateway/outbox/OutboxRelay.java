@@ -13,6 +13,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +28,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Publishes committed {@code job_outbox} rows to Kafka and deletes them once the broker has acknowledged them.
@@ -59,6 +67,8 @@ public class OutboxRelay {
     private final Map<String, Object> kafka;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
+    private final Counter refused;
+    private final Event<OutboxRecordRefused> refusals;
     private final DistributionSummary batchRows;
     private final FailureStreak failures;
     private final OutboxVacuum vacuum;
@@ -68,14 +78,19 @@ public class OutboxRelay {
     private Producer<String, byte[]> producer;
 
     OutboxRelay(AgroalDataSource dataSource, OutboxConfig config,
-                @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+                @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,
+                Event<OutboxRecordRefused> refusals) {
         this.failures = new FailureStreak("outbox relay", registry);
         this.vacuum = new OutboxVacuum(dataSource, config.vacuumEvery(), registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
+        this.refusals = refusals;
         this.published = Counter.builder("easel_outbox_published_records")
                 .description("Outbox records acknowledged by Kafka").register(registry);
+        this.refused = Counter.builder("easel_outbox_refused_records")
+                .description("Outbox records Kafka refused for what they are (too large, malformed): dropped, their jobs failed")
+                .register(registry);
         this.batchRows = DistributionSummary.builder("easel_outbox_batch_rows")
                 .description("Outbox rows taken by one relay round").register(registry);
         registry.gauge("easel_outbox_lag_seconds", oldestPendingMillis, v -> v.get() / 1000.0);
@@ -147,8 +162,10 @@ public class OutboxRelay {
     /**
      * Takes up to one batch out of the outbox, publishes it and commits the deletion once the broker acknowledged
      * every record; returns the row count. If some record was not acknowledged the deletion is rolled back, the
-     * acknowledged rows are deleted on their own and the rest stay for the next round: one record Kafka keeps
-     * refusing (a partition without a leader, a record too large) holds up only itself.
+     * acknowledged rows are deleted on their own and the rest stay for the next round: a record Kafka cannot take
+     * for now (a partition without a leader) holds up only itself. A record Kafka refuses for what it is (too
+     * large, malformed: sending it again cannot succeed) is settled instead: {@link OutboxRecordRefused} is fired,
+     * and its observer fails the job, before the row is deleted with the acknowledged ones.
      */
     int publishBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
@@ -175,15 +192,19 @@ public class OutboxRelay {
                     }
                 }
                 List<Row> delivered = awaitAll(rows, acks);
-                if (delivered.size() < rows.size()) {
+                List<Row> settled = new ArrayList<>(delivered);
+                for (int i = 0; i < acks.size(); i++) {
+                    refusal(acks.get(i)).ifPresent(settleRefused(rows.get(i), settled));
+                }
+                if (settled.size() < rows.size()) {
                     connection.rollback();
-                    deleteDelivered(connection, delivered);
+                    deleteDelivered(connection, settled);
                     throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
                 }
                 connection.commit();
                 published.increment(delivered.size());
-                vacuum.deleted(delivered.size());
+                vacuum.deleted(settled.size());
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
                 try {
@@ -224,11 +245,11 @@ public class OutboxRelay {
      * After a partly acknowledged batch was rolled back: deletes the rows that were delivered, in a transaction of
      * their own (another relay may have taken some of them meanwhile and send them again: at least once).
      */
-    private void deleteDelivered(Connection connection, List<Row> delivered) throws SQLException {
-        if (delivered.isEmpty()) {
+    private void deleteDelivered(Connection connection, List<Row> settled) throws SQLException {
+        if (settled.isEmpty()) {
             return;
         }
-        Long[] ids = delivered.stream().map(Row::id).toArray(Long[]::new);
+        Long[] ids = settled.stream().map(Row::id).toArray(Long[]::new);
         Array array = connection.createArrayOf("bigint", ids);
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM job_outbox WHERE id = ANY (?)")) {
             delete.setArray(1, array);
@@ -237,8 +258,38 @@ public class OutboxRelay {
         } finally {
             array.free();
         }
-        published.increment(delivered.size());
-        vacuum.deleted(delivered.size());
+        vacuum.deleted(settled.size());
+    }
+
+    /**
+     * Fires the refusal of {@code row}'s record and adds the row to {@code settled}; an observer that fails leaves
+     * the row in the outbox (its round fails, and the next one sends it again).
+     */
+    private Consumer<String> settleRefused(Row row, List<Row> settled) {
+        return reason -> {
+            refusals.fire(new OutboxRecordRefused(row.jobId(), row.topic(), reason));
+            refused.increment();
+            settled.add(row);
+        };
+    }
+
+    /** Why Kafka refused the record of a completed send for good, if it did. */
+    private static Optional<String> refusal(Future<?> ack) {
+        if (!ack.isDone() || ack.isCancelled()) {
+            return Optional.empty();
+        }
+        try {
+            ack.get();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            boolean forGood = cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                    || cause instanceof InvalidRecordException || cause instanceof SerializationException;
+            return forGood ? Optional.of(cause.toString()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     private static boolean brokerUnreachable(Future<?> ack) {
@@ -265,7 +316,7 @@ public class OutboxRelay {
                 SET LOCAL synchronous_commit TO OFF;
                 WITH batch AS MATERIALIZED (SELECT id FROM job_outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                 DELETE FROM job_outbox o USING batch WHERE o.id = batch.id
-                RETURNING o.id, o.topic, o.record_key, o.payload, o.headers::text, o.created_at""")) {
+                RETURNING o.id, o.topic, o.record_key, o.payload, o.headers::text, o.created_at, o.job_id""")) {
             take.setInt(1, config.batchSize());
             // Two results: the SET's (no rows), then the DELETE's.
             for (boolean rowsNext = take.execute(); !rowsNext; rowsNext = take.getMoreResults()) {
@@ -277,7 +328,7 @@ public class OutboxRelay {
             try (ResultSet rs = take.getResultSet()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-                            headers(rs.getString(5)), rs.getTimestamp(6)));
+                            headers(rs.getString(5)), rs.getTimestamp(6), rs.getObject(7, UUID.class)));
                 }
             }
             rows.sort(Comparator.comparingLong(Row::id));
@@ -305,6 +356,6 @@ public class OutboxRelay {
     }
 
     private record Row(long id, String topic, String key, byte[] payload, Map<String, String> headers,
-                       Timestamp createdAt) {
+                       Timestamp createdAt, UUID jobId) {
     }
 }

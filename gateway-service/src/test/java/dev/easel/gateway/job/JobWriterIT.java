@@ -232,14 +232,7 @@ class JobWriterIT {
     }
 
     private JobEntity job(String status) {
-        JobEntity job = new JobEntity();
-        job.id = JobIds.next();
-        job.kind = "text-to-image";
-        job.model = "tiny-shapes";
-        job.status = status;
-        job.spec = "{\"prompt\": \"writer test\", \"seed\": 1}";
-        job.metadata = "{\"who\": \"JobWriterIT\"}";
-        job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        JobEntity job = JobRows.unsaved(status, "JobWriterIT");
         written.add(job.id);
         return job;
     }
