@@ -198,8 +198,9 @@ public class OutboxRelay {
                 }
                 if (settled.size() < rows.size()) {
                     connection.rollback();
-                    deleteDelivered(connection, settled);
-                    throw new OutboxPublishException((rows.size() - delivered.size()) + " of " + rows.size()
+                    deleteSettled(connection, settled);
+                    published.increment(delivered.size());
+                    throw new OutboxPublishException((rows.size() - settled.size()) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
                 }
                 connection.commit();
@@ -242,10 +243,11 @@ public class OutboxRelay {
     }
 
     /**
-     * After a partly acknowledged batch was rolled back: deletes the rows that were delivered, in a transaction of
-     * their own (another relay may have taken some of them meanwhile and send them again: at least once).
+     * After a partly acknowledged batch was rolled back: deletes the rows that were delivered or refused for good,
+     * in a transaction of their own (another relay may have taken some of them meanwhile and send them again: at
+     * least once).
      */
-    private void deleteDelivered(Connection connection, List<Row> settled) throws SQLException {
+    private void deleteSettled(Connection connection, List<Row> settled) throws SQLException {
         if (settled.isEmpty()) {
             return;
         }
