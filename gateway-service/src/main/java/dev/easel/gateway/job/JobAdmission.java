@@ -441,8 +441,9 @@ public class JobAdmission {
     }
 
     /**
-     * {@link #insert} without blocking: the stage completes on the writer thread once the batch committed (on a
-     * worker thread in the rare case of an idempotent duplicate).
+     * {@link #insert} without blocking: the stage completes on the writer thread once the batch committed. (An
+     * idempotent duplicate fails it with {@link IdempotentReplay}, from a worker thread; the event-loop path takes
+     * no Idempotency-Key, so it does not meet one.)
      */
     private Uni<JobEntity> insertAsync(Submission submission, JobEntity job) {
         return Uni.createFrom().completionStage(() -> writer.insertAsync(job, queueRecord(submission, job)))
@@ -470,7 +471,8 @@ public class JobAdmission {
 
     /**
      * Stores the row (and its outbox record) through the group-committing {@link JobWriter}; when another request
-     * with the same Idempotency-Key stored its job first, answers with that job instead.
+     * with the same Idempotency-Key stored its job first, throws {@link IdempotentReplay} with that job, which
+     * {@link #submit} answers with.
      */
     private JobEntity store(Submission submission, JobEntity job, OutboxRecord record) {
         return writer.insert(job, record) ? job : replayOfSkipped(submission, job);

@@ -36,13 +36,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Publishes committed {@code job_outbox} rows to Kafka and deletes them once the broker has acknowledged them.
@@ -193,18 +191,25 @@ public class OutboxRelay {
                 }
                 List<Row> delivered = awaitAll(rows, acks);
                 List<Row> settled = new ArrayList<>(delivered);
+                int refusedRows = 0;
                 for (int i = 0; i < acks.size(); i++) {
-                    refusal(acks.get(i)).ifPresent(settleRefused(rows.get(i), settled));
+                    Optional<String> refusal = refusal(acks.get(i));
+                    if (refusal.isPresent() && settleRefused(rows.get(i), refusal.get())) {
+                        settled.add(rows.get(i));
+                        refusedRows++;
+                    }
                 }
                 if (settled.size() < rows.size()) {
                     connection.rollback();
                     deleteSettled(connection, settled);
                     published.increment(delivered.size());
+                    refused.increment(refusedRows);
                     throw new OutboxPublishException((rows.size() - settled.size()) + " of " + rows.size()
                             + " records were not acknowledged by Kafka", null);
                 }
                 connection.commit();
                 published.increment(delivered.size());
+                refused.increment(refusedRows);
                 vacuum.deleted(settled.size());
                 return rows.size();
             } catch (RuntimeException | SQLException | InterruptedException e) {
@@ -264,15 +269,19 @@ public class OutboxRelay {
     }
 
     /**
-     * Fires the refusal of {@code row}'s record and adds the row to {@code settled}; an observer that fails leaves
-     * the row in the outbox (its round fails, and the next one sends it again).
+     * Fires the refusal of {@code row}'s record, and answers whether its observers settled it (its job failed), so
+     * that the row may be deleted. An observer that fails (the database away) leaves the row for the next round,
+     * logged; the rest of the round is settled as usual.
      */
-    private Consumer<String> settleRefused(Row row, List<Row> settled) {
-        return reason -> {
+    private boolean settleRefused(Row row, String reason) {
+        try {
             refusals.fire(new OutboxRecordRefused(row.jobId(), row.topic(), reason));
-            refused.increment();
-            settled.add(row);
-        };
+            return true;
+        } catch (RuntimeException e) {
+            Log.warnf(e, "job %s: Kafka refused its %s record for good, but the job could not be failed yet; "
+                    + "the record stays for the next round", row.jobId(), row.topic());
+            return false;
+        }
     }
 
     /** Why Kafka refused the record of a completed send for good, if it did. */
@@ -285,8 +294,10 @@ public class OutboxRelay {
             return Optional.empty();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            // (A SerializationException would be thrown by send itself, not reported here; this relay's String and
+            // byte[] serializers cannot fail.)
             boolean forGood = cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
-                    || cause instanceof InvalidRecordException || cause instanceof SerializationException;
+                    || cause instanceof InvalidRecordException;
             return forGood ? Optional.of(cause.toString()) : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

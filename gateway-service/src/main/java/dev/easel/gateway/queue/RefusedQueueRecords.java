@@ -33,6 +33,12 @@ public class RefusedQueueRecords {
         if (row == null) {
             return; // the job is gone, and its outbox rows with it
         }
+        if (row.jobStatus().isTerminal()) {
+            // Canceled or expired meanwhile, or failed by an earlier round whose deletion did not commit.
+            Log.infof("job %s: Kafka refused its %s record for good; the job is already %s", row.id, refused.topic(),
+                    row.status);
+            return;
+        }
         JobError error = new JobError("queue_rejected", "the job could not be queued: Kafka refused its "
                 + refused.topic() + " record (" + refused.reason() + ")", false);
         JobStateMachine.Outcome outcome = applier.apply(new JobEvent.Failed(row.id.toString(),

@@ -64,9 +64,11 @@ public class SimilarResults {
     /**
      * KEYS: entries hash, order sorted set, bands hash, then the entry's LSH buckets. ARGV: job id, entry JSON,
      * store time (epoch ms), entry limit, TTL (ms), the buckets' {@code band:bits} joined by commas, prefix. Adds
-     * the entry, removes the oldest beyond the limit (from their buckets too) and renews every key's TTL.
+     * the entry (after removing an earlier one of the same job, whose buckets may differ: a re-run on another
+     * execution provider), removes the oldest beyond the limit (from their buckets too) and renews every key's TTL.
      */
     static final String STORE_SCRIPT = FORGET + """
+            forget(KEYS[1], KEYS[2], KEYS[3], ARGV[7], ARGV[1])
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('HSET', KEYS[3], ARGV[1], ARGV[6])
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -95,7 +97,8 @@ public class SimilarResults {
     /**
      * KEYS: entries hash, then the query's LSH buckets. ARGV: candidate limit. Counts, for every job id in the
      * buckets, how many of them it is in, and answers the entries (id, JSON, id, JSON…) of the ids in the most
-     * buckets, at most the limit, ties by id. An id whose entry is gone is left out.
+     * buckets, at most the limit, ties by id. An id whose entry is gone (left by an older worker's trim, or by
+     * the entries' TTL) is skipped, so it does not take a candidate's place, and removed from these buckets.
      */
     static final String CANDIDATES_SCRIPT = """
             local shared = {}
@@ -115,11 +118,19 @@ public class SimilarResults {
               return a < b
             end)
             local out = {}
-            for i = 1, math.min(#ids, tonumber(ARGV[1])) do
+            local limit = tonumber(ARGV[1])
+            for i = 1, #ids do
+              if #out >= 2 * limit then
+                break
+              end
               local json = redis.call('HGET', KEYS[1], ids[i])
               if json then
                 out[#out + 1] = ids[i]
                 out[#out + 1] = json
+              else
+                for k = 2, #KEYS do
+                  redis.call('SREM', KEYS[k], ids[i])
+                end
               end
             end
             return out
@@ -260,7 +271,7 @@ public class SimilarResults {
         }
     }
 
-    private static String bucket(String prefix, int band, long[] signature) {
+    static String bucket(String prefix, int band, long[] signature) {
         return prefix + ":lsh:" + band(band, signature);
     }
 

@@ -80,6 +80,11 @@ public class CancelSignal {
         pubsub.subscribe(RedisKeys.CANCELS, this::heard, () -> resubscribeLater(current, "its connection ended"),
                         failure -> resubscribeLater(current, failure.getMessage()))
                 .subscribe().with(s -> {
+                    if (attempt.get() != current) {
+                        // This attempt was reported lost before its answer came: a newer one is on its way.
+                        s.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
+                        return;
+                    }
                     subscriber = s;
                     if (lost.compareAndSet(true, false)) {
                         Log.infof("subscribed to %s again", RedisKeys.CANCELS);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,52 @@ class SimilarResultsIT {
         assertThat(similar.find(where, query, 0.9)).get()
                 .satisfies(m -> assertThat(m.jobId()).isEqualTo(close))
                 .satisfies(m -> assertThat(m.similarity()).isGreaterThan(0.999));
+    }
+
+    @Test
+    void idsWhoseEntryIsGoneDoNotTakeACandidatesPlaceAndLeaveTheBuckets() {
+        String prefix = "easel-it:similar:" + UUID.randomUUID();
+        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 1_000, true);
+        float[] query = embedding(3);
+        long[] signature = new Hyperplanes(SimilarResults.BANDS * SimilarResults.BITS).signature(query);
+        // Ids in every bucket of the query with no entry (as an older worker's trim left them), all sorting before
+        // the real entry's id, more of them than the candidate limit.
+        int orphans = 2 * SimilarResults.MAX_CANDIDATES;
+        for (int band = 0; band < SimilarResults.BANDS; band++) {
+            String bucket = SimilarResults.bucket(prefix, band, signature);
+            for (int i = 0; i < orphans; i++) {
+                redis.set(String.class).sadd(bucket, String.format("0-orphan-%04d", i));
+            }
+        }
+        String close = "z-" + UUID.randomUUID();
+        similar.store(where, close, query, images(close));
+        for (ResultImage image : images(close)) {
+            results.put(image.key(), new byte[] {1}, "image/png");
+        }
+
+        assertThat(similar.find(where, query, 0.9)).get().satisfies(m -> assertThat(m.jobId()).isEqualTo(close));
+        for (int band = 0; band < SimilarResults.BANDS; band++) {
+            assertThat(redis.set(String.class).smembers(SimilarResults.bucket(prefix, band, signature)))
+                    .as("band %d", band).containsExactly(close);
+        }
+    }
+
+    @Test
+    void storingAJobAgainMovesItToItsNewBuckets() {
+        String prefix = "easel-it:similar:" + UUID.randomUUID();
+        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 100, false);
+        String job = UUID.randomUUID().toString();
+
+        similar.store(where, job, embedding(1), images(job));
+        similar.store(where, job, embedding(2), images(job));
+
+        Hyperplanes planes = new Hyperplanes(SimilarResults.BANDS * SimilarResults.BITS);
+        long[] now = planes.signature(embedding(2));
+        List<String> current = IntStream.range(0, SimilarResults.BANDS)
+                .mapToObj(band -> SimilarResults.bucket(prefix, band, now)).toList();
+        assertThat(redis.key().keys(prefix + ":lsh:*")).as("only the buckets of the latest embedding hold the job")
+                .containsExactlyInAnyOrderElementsOf(current);
+        assertThat(redis.hash(String.class).hlen(prefix + ":entries")).isEqualTo(1);
     }
 
     private static List<ResultImage> images(String job) {
