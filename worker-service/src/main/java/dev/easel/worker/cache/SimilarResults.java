@@ -97,8 +97,10 @@ public class SimilarResults {
     /**
      * KEYS: entries hash, then the query's LSH buckets. ARGV: candidate limit. Counts, for every job id in the
      * buckets, how many of them it is in, and answers the entries (id, JSON, id, JSON…) of the ids in the most
-     * buckets, at most the limit, ties by id. An id whose entry is gone (left by an older worker's trim, or by
-     * the entries' TTL) is skipped, so it does not take a candidate's place, and removed from these buckets.
+     * buckets, at most the limit (among ids in as many buckets, in no particular order). The ids are grouped by
+     * their count rather than sorted, so the script's time grows linearly with the buckets' sizes. An id whose
+     * entry is gone (left by an older worker's trim, or by the entries' TTL) is skipped, so it does not take a
+     * candidate's place, and removed from these buckets.
      */
     static final String CANDIDATES_SCRIPT = """
             local shared = {}
@@ -107,29 +109,30 @@ public class SimilarResults {
                 shared[id] = (shared[id] or 0) + 1
               end
             end
-            local ids = {}
-            for id in pairs(shared) do
-              ids[#ids + 1] = id
-            end
-            table.sort(ids, function(a, b)
-              if shared[a] ~= shared[b] then
-                return shared[a] > shared[b]
+            local byCount = {}
+            for id, n in pairs(shared) do
+              local group = byCount[n]
+              if not group then
+                group = {}
+                byCount[n] = group
               end
-              return a < b
-            end)
+              group[#group + 1] = id
+            end
             local out = {}
             local limit = tonumber(ARGV[1])
-            for i = 1, #ids do
-              if #out >= 2 * limit then
-                break
-              end
-              local json = redis.call('HGET', KEYS[1], ids[i])
-              if json then
-                out[#out + 1] = ids[i]
-                out[#out + 1] = json
-              else
-                for k = 2, #KEYS do
-                  redis.call('SREM', KEYS[k], ids[i])
+            for n = #KEYS - 1, 1, -1 do
+              for _, id in ipairs(byCount[n] or {}) do
+                if #out >= 2 * limit then
+                  return out
+                end
+                local json = redis.call('HGET', KEYS[1], id)
+                if json then
+                  out[#out + 1] = id
+                  out[#out + 1] = json
+                else
+                  for k = 2, #KEYS do
+                    redis.call('SREM', KEYS[k], id)
+                  end
                 end
               end
             end
