@@ -104,11 +104,11 @@ public class SimilarResults {
 
     /**
      * KEYS: entries hash, then the query's LSH buckets. ARGV: candidate limit, ids read per bucket at most (a
-     * random sample of a larger one). Counts, for every job id read, how many of the buckets it is in, and answers the entries (id, JSON, id, JSON…) of the ids in the most
-     * buckets, at most the limit (among ids in as many buckets, in no particular order). The ids are grouped by
-     * their count rather than sorted, so the script's time grows linearly with the buckets' sizes. An id whose
-     * entry is gone (left by an older worker's trim, or by the entries' TTL) is skipped, so it does not take a
-     * candidate's place, and removed from these buckets.
+     * random sample of a larger one). Counts, for every job id read, how many of the buckets it is in, and answers
+     * the entries (id, JSON, id, JSON…) of the ids in the most buckets, at most the limit (among ids in as many
+     * buckets, in no particular order). The ids are grouped by their count rather than sorted, so the script's time
+     * grows linearly with the ids read. An id whose entry is gone (left by an older worker's trim, or by the
+     * entries' TTL) is skipped, so it does not take a candidate's place, and removed from these buckets.
      */
     static final String CANDIDATES_SCRIPT = """
             local shared = {}
