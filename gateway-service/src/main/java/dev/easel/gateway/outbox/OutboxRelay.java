@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -189,13 +188,13 @@ public class OutboxRelay {
                         break;
                     }
                 }
-                List<Row> delivered = awaitAll(rows, acks);
+                Answers answers = awaitAll(rows, acks);
+                List<Row> delivered = answers.delivered();
                 List<Row> settled = new ArrayList<>(delivered);
                 int refusedRows = 0;
-                for (int i = 0; i < acks.size(); i++) {
-                    Optional<String> refusal = refusal(acks.get(i));
-                    if (refusal.isPresent() && settleRefused(rows.get(i), refusal.get())) {
-                        settled.add(rows.get(i));
+                for (Refusal refusal : answers.refused()) {
+                    if (settleRefused(refusal.row(), refusal.reason())) {
+                        settled.add(refusal.row());
                         refusedRows++;
                     }
                 }
@@ -225,18 +224,23 @@ public class OutboxRelay {
     }
 
     /**
-     * Waits until every send has completed, one way or the other, and returns the rows Kafka acknowledged.
-     * Abandoning a pending send would let it succeed later while its row is sent again: a duplicate.
+     * Waits until every send has completed, one way or the other, and returns the rows Kafka acknowledged and
+     * those whose record it refused for good. Abandoning a pending send would let it succeed later while its row is
+     * sent again: a duplicate.
      */
-    private List<Row> awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
+    private Answers awaitAll(List<Row> rows, List<Future<?>> acks) throws InterruptedException {
         long deadline = System.nanoTime() + config.sendTimeout().toNanos() + ACK_GRACE.toNanos();
         List<Row> delivered = new ArrayList<>(acks.size());
+        List<Refusal> refused = new ArrayList<>();
         for (int i = 0; i < acks.size(); i++) {
             try {
                 acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 delivered.add(rows.get(i));
             } catch (ExecutionException e) {
                 Log.debugf("job %s: outbox record not acknowledged: %s", rows.get(i).key(), e.getCause().getMessage());
+                if (refusedForGood(e.getCause())) {
+                    refused.add(new Refusal(rows.get(i), e.getCause().toString()));
+                }
             } catch (TimeoutException e) {
                 // Once the deadline has passed every later record times out too: the batch's failure, logged once
                 // by the caller's streak, says how many.
@@ -244,7 +248,14 @@ public class OutboxRelay {
                         rows.get(i).key(), config.sendTimeout().plus(ACK_GRACE));
             }
         }
-        return delivered;
+        return new Answers(delivered, refused);
+    }
+
+    /** Kafka's answers to one round's sends: the rows it acknowledged and those it refused for good. */
+    private record Answers(List<Row> delivered, List<Refusal> refused) {
+    }
+
+    private record Refusal(Row row, String reason) {
     }
 
     /**
@@ -284,25 +295,14 @@ public class OutboxRelay {
         }
     }
 
-    /** Why Kafka refused the record of a completed send for good, if it did. */
-    private static Optional<String> refusal(Future<?> ack) {
-        if (!ack.isDone() || ack.isCancelled()) {
-            return Optional.empty();
-        }
-        try {
-            ack.get();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            // (A SerializationException would be thrown by send itself, not reported here; this relay's String and
-            // byte[] serializers cannot fail.)
-            boolean forGood = cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
-                    || cause instanceof InvalidRecordException;
-            return forGood ? Optional.of(cause.toString()) : Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+    /**
+     * Whether Kafka refused a record for what it is, so that sending it again cannot succeed. (A
+     * SerializationException would be thrown by send itself, not reported through its future; this relay's String
+     * and byte[] serializers cannot fail.)
+     */
+    private static boolean refusedForGood(Throwable cause) {
+        return cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidRecordException;
     }
 
     private static boolean brokerUnreachable(Future<?> ack) {

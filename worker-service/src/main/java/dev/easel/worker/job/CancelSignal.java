@@ -60,10 +60,7 @@ public class CancelSignal {
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
-        ReactivePubSubCommands.ReactiveRedisSubscriber current = subscriber;
-        if (current != null) {
-            current.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
-        }
+        unsubscribeQuietly(subscriber);
     }
 
     /**
@@ -82,7 +79,7 @@ public class CancelSignal {
                 .subscribe().with(s -> {
                     if (attempt.get() != current) {
                         // This attempt was reported lost before its answer came: a newer one is on its way.
-                        s.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
+                        unsubscribeQuietly(s);
                         return;
                     }
                     subscriber = s;
@@ -96,17 +93,21 @@ public class CancelSignal {
         if (stopped || !attempt.compareAndSet(lostAttempt, lostAttempt + 1)) {
             return;
         }
-        ReactivePubSubCommands.ReactiveRedisSubscriber previous = subscriber;
+        // Where the connection survived the error, its subscription would otherwise go on beside the new one.
+        unsubscribeQuietly(subscriber);
         subscriber = null;
-        if (previous != null) {
-            // Where the connection survived the error, its subscription would otherwise go on beside the new one.
-            previous.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
-        }
         if (lost.compareAndSet(false, true)) {
             Log.warnf("cancel channel %s lost (%s); cancels are read from their flags until it is back",
                     RedisKeys.CANCELS, why);
         }
         vertx.setTimer(RESUBSCRIBE_AFTER.toMillis(), id -> subscribe());
+    }
+
+    /** Ends a subscription without waiting; a failure means its connection is gone, and the subscription with it. */
+    private static void unsubscribeQuietly(ReactivePubSubCommands.ReactiveRedisSubscriber subscription) {
+        if (subscription != null) {
+            subscription.unsubscribe().subscribe().with(ignored -> { }, failure -> { });
+        }
     }
 
     private void heard(String jobId) {

@@ -32,8 +32,8 @@ class SimilarResultsIT {
 
     @Test
     void aStoredResultIsAnEntryInItsOrderAndInOneBucketPerBandAllWithTheScopeTtl() {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 100, false);
+        SimilarReuse where = newScope(100, false);
+        String prefix = where.index();
         String job = UUID.randomUUID().toString();
 
         similar.store(where, job, embedding(1), images(job));
@@ -45,14 +45,14 @@ class SimilarResultsIT {
         assertThat(buckets).allSatisfy(b -> assertThat(redis.set(String.class).sismember(b, job)).isTrue());
         assertThat(redis.hash(String.class).hget(prefix + ":bands", job).split(",")).hasSize(SimilarResults.BANDS);
         for (String key : concat(buckets, prefix + ":entries", prefix + ":order", prefix + ":bands")) {
-            assertThat(redis.key().pttl(key)).as(key).isBetween(1L, Duration.ofMinutes(10).toMillis());
+            assertThat(redis.key().pttl(key)).as(key).isBetween(1L, where.ttl().toMillis());
         }
     }
 
     @Test
     void beyondTheEntryLimitTheOldestEntriesLeave() throws Exception {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 2, false);
+        SimilarReuse where = newScope(2, false);
+        String prefix = where.index();
         List<String> jobs = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 UUID.randomUUID().toString());
         for (int i = 0; i < jobs.size(); i++) {
@@ -70,8 +70,8 @@ class SimilarResultsIT {
 
     @Test
     void anEntryWhoseImagesAreGoneIsRemovedWithItsBuckets() {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 100, true);
+        SimilarReuse where = newScope(100, true);
+        String prefix = where.index();
         String job = UUID.randomUUID().toString(); // its images were never uploaded
 
         similar.store(where, job, embedding(1), images(job));
@@ -85,8 +85,8 @@ class SimilarResultsIT {
 
     @Test
     void theCandidatesReadAreThoseSharingTheMostBandsSoACloseEntryIsFoundAmongManyFarOnes() {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 10_000, true);
+        SimilarReuse where = newScope(10_000, true);
+        String prefix = where.index();
         Hyperplanes planes = new Hyperplanes(SimilarResults.BANDS * SimilarResults.BITS);
         float[] query = unit(new SplittableRandom(7), 32);
         long[] querySignature = planes.signature(query);
@@ -103,9 +103,7 @@ class SimilarResultsIT {
         }
         String close = UUID.randomUUID().toString();
         similar.store(where, close, query, images(close));
-        for (ResultImage image : images(close)) {
-            results.put(image.key(), new byte[] {1}, "image/png");
-        }
+        storeImagesOf(close);
 
         assertThat(similar.find(where, query, 0.9)).get()
                 .satisfies(m -> assertThat(m.jobId()).isEqualTo(close))
@@ -114,8 +112,8 @@ class SimilarResultsIT {
 
     @Test
     void idsWhoseEntryIsGoneDoNotTakeACandidatesPlaceAndLeaveTheBuckets() {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 1_000, true);
+        SimilarReuse where = newScope(1_000, true);
+        String prefix = where.index();
         float[] query = embedding(3);
         long[] signature = new Hyperplanes(SimilarResults.BANDS * SimilarResults.BITS).signature(query);
         // Ids in every bucket of the query with no entry (as an older worker's trim left them), all sorting before
@@ -129,9 +127,7 @@ class SimilarResultsIT {
         }
         String close = "z-" + UUID.randomUUID();
         similar.store(where, close, query, images(close));
-        for (ResultImage image : images(close)) {
-            results.put(image.key(), new byte[] {1}, "image/png");
-        }
+        storeImagesOf(close);
 
         assertThat(similar.find(where, query, 0.9)).get().satisfies(m -> assertThat(m.jobId()).isEqualTo(close));
         for (int band = 0; band < SimilarResults.BANDS; band++) {
@@ -142,8 +138,8 @@ class SimilarResultsIT {
 
     @Test
     void storingAJobAgainMovesItToItsNewBuckets() {
-        String prefix = "easel-it:similar:" + UUID.randomUUID();
-        SimilarReuse where = new SimilarReuse(prefix, Duration.ofMinutes(10), 100, false);
+        SimilarReuse where = newScope(100, false);
+        String prefix = where.index();
         String job = UUID.randomUUID().toString();
 
         similar.store(where, job, embedding(1), images(job));
@@ -156,6 +152,18 @@ class SimilarResultsIT {
         assertThat(redis.key().keys(prefix + ":lsh:*")).as("only the buckets of the latest embedding hold the job")
                 .containsExactlyInAnyOrderElementsOf(current);
         assertThat(redis.hash(String.class).hlen(prefix + ":entries")).isEqualTo(1);
+    }
+
+    /** A scope of its own (a fresh prefix) with the TTL every test uses. */
+    private static SimilarReuse newScope(int maxEntries, boolean lookup) {
+        return new SimilarReuse("easel-it:similar:" + UUID.randomUUID(), Duration.ofMinutes(10), maxEntries, lookup);
+    }
+
+    /** Puts {@code job}'s images in storage, so that a lookup finding it can answer with them. */
+    private void storeImagesOf(String job) {
+        for (ResultImage image : images(job)) {
+            results.put(image.key(), new byte[] {1}, "image/png");
+        }
     }
 
     private static List<ResultImage> images(String job) {
