@@ -8,12 +8,15 @@ import java.time.Duration;
 @ConfigMapping(prefix = "easel.api")
 public interface ApiConfig {
 
-    /** Largest accepted request body in bytes (JSON with inline images, multipart, uploads). */
+    /**
+     * Largest accepted request body in bytes (JSON with inline images, multipart, uploads), counted as it arrives
+     * whatever its framing; at most {@code quarkus.rest.input-buffer-size} (64 MiB).
+     */
     @WithDefault("33554432")
     long maxBodyBytes();
 
     /**
-     * Longest wait for a request body of declared length to arrive in full; a client that takes longer gets 408
+     * Longest wait for a request body to arrive in full; a client that takes longer gets 408
      * {@code request_timeout} and its connection closed.
      */
     @WithDefault("60s")

@@ -1,6 +1,7 @@
 package dev.easel.gateway.api;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,7 +14,8 @@ import java.util.List;
  * Refuses a body whose {@code Content-Length} is above {@code easel.api.max-body-bytes} with a problem+json 413
  * before anything reads it. Without it a body above Quarkus' own hard limit gets an empty 413 from the HTTP layer.
  * The body is discarded before answering, because most HTTP clients only read a response once they have sent
- * their whole request; beyond {@value #DRAIN_FACTOR} times the limit the connection is closed instead.
+ * their whole request; beyond {@value #DRAIN_FACTOR} times the limit, or when the client waits for
+ * {@code 100 Continue} before sending it, the connection is closed instead.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
@@ -39,7 +41,8 @@ public class BodyLimitFilter {
                 request.path(), List.of());
         var response = context.response();
         Buffer body = problem.prepareClosing(response);
-        if (declared > max * DRAIN_FACTOR || request.isEnded()) {
+        boolean bodyNotSent = HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaderNames.EXPECT));
+        if (declared > max * DRAIN_FACTOR || request.isEnded() || bodyNotSent) {
             response.end(body);
             return;
         }

@@ -3,7 +3,9 @@ package dev.easel.gateway.api;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,41 +15,49 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Reads a request body of declared length (a JSON job, an uploaded image) on the event loop, before the blocking
- * endpoint that takes it runs. The REST layer hands a blocking endpoint a stream that its worker thread reads while
- * the event loop delivers the chunks, one thread waking the other for each; a body already read is given to it as
- * a byte array. Under a closed-loop submit load that hand-over was 6 % of the gateway's CPU samples, with the
- * thread switches around it a good part of the quarter spent in the kernel's task switching. And a client that
- * sends its body slowly no longer holds a worker thread while it does.
+ * Reads every request body (a JSON job, a multipart form, an uploaded image) on the event loop, whole, before the
+ * endpoint that takes it runs, and counts its bytes as they arrive whatever their framing ({@code Content-Length},
+ * chunked, after {@code 100 Continue}): a body that grows past {@code easel.api.max-body-bytes} is answered with 413
+ * {@code payload_too_large} at once and its connection closed, nothing past the limit read. A client that sends its
+ * body slowly holds no worker thread while it does, and the REST layer hands the endpoint the body as a byte array
+ * instead of a stream one thread reads while the event loop fills it (under a closed-loop submit load that hand-over
+ * was 6 % of the gateway's CPU samples).
  *
- * <p>Only bodies whose {@code Content-Length} is declared and at most {@value #MAX_PREFETCH_BYTES} bytes; a
- * chunked or larger body is left to the stream, which counts what it reads. A body that has not arrived in full
- * within {@code easel.api.body-read-timeout} is answered with 408 {@code request_timeout} and its connection
- * closed. A client that hangs up before its body is complete is nobody to answer: that is logged at debug level
- * only.
+ * <p>The REST layer's input buffer ({@code quarkus.rest.input-buffer-size}, fixed at build time) must hold the
+ * largest body: a non-blocking endpoint is handed a body read ahead as one chunk, and a chunk above that buffer
+ * makes the REST layer switch to a blocking stream and then hand the endpoint an all-zero copy of the body as well.
+ * The gateway refuses to start with a body limit above it.
+ *
+ * <p>A body that has not arrived in full within {@code easel.api.body-read-timeout} is answered with 408
+ * {@code request_timeout} and its connection closed. A client that hangs up before its body is complete is nobody
+ * to answer: that is logged at debug level only.
  */
 @ApplicationScoped
 public class BodyPrefetchFilter {
 
-    // After BodyLimitFilter (100), ahead of the REST layer.
+    // After BodyLimitFilter (100), which refuses a declared length above the limit, ahead of the REST layer.
     private static final int PRIORITY = 90;
-    /**
-     * Largest body read ahead: every ordinary JSON job and most uploads. A larger one is left to the stream, so
-     * that what the event loops hold at once stays bounded while the worker pool bounds the rest, as before.
-     */
-    static final long MAX_PREFETCH_BYTES = 1024 * 1024;
+    private static final int MAX_INITIAL_CAPACITY = 1024 * 1024;
 
-    void register(@Observes Filters filters, ApiConfig config) {
+    void register(@Observes Filters filters, ApiConfig config,
+                  @ConfigProperty(name = "quarkus.rest.input-buffer-size") MemorySize inputBuffer) {
         Duration timeout = config.bodyReadTimeout();
         if (timeout.toMillis() < 1) {
             throw new IllegalStateException("easel.api.body-read-timeout must be at least 1ms, not " + timeout);
         }
-        filters.register(context -> prefetch(context, timeout), PRIORITY);
+        long max = config.maxBodyBytes();
+        if (max > inputBuffer.asLongValue()) {
+            throw new IllegalStateException("easel.api.max-body-bytes (" + max + ") is above the REST layer's input "
+                    + "buffer, quarkus.rest.input-buffer-size (" + inputBuffer.asLongValue() + " bytes), which is "
+                    + "fixed when the gateway is built");
+        }
+        filters.register(context -> prefetch(context, timeout, max), PRIORITY);
     }
 
-    private static void prefetch(RoutingContext context, Duration timeout) {
+    private static void prefetch(RoutingContext context, Duration timeout, long max) {
         HttpServerRequest request = context.request();
         if (!prefetches(request)) {
             context.next();
@@ -60,42 +70,54 @@ public class BodyPrefetchFilter {
             // non-blocking endpoint.
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
-        long timer = context.vertx().setTimer(timeout.toMillis(), id -> timedOut(context, timeout));
-        request.body().onComplete(read -> {
+        long declared = RequestBodies.declaredLength(request.getHeader(HttpHeaderNames.CONTENT_LENGTH));
+        Buffer body = Buffer.buffer((int) Math.clamp(declared, 0, MAX_INITIAL_CAPACITY));
+        long timer = context.vertx().setTimer(timeout.toMillis(), id -> refuse(context, timedOut(request, timeout)));
+        request.handler(chunk -> {
+            if (context.response().ended()) {
+                return; // refused already; the connection is closing
+            }
+            if (body.length() + (long) chunk.length() > max) {
+                context.vertx().cancelTimer(timer);
+                ApiException tooLarge = RequestBodies.tooLarge(max);
+                refuse(context, Problem.of(tooLarge.status(), tooLarge.code(), tooLarge.title(), tooLarge.getMessage(),
+                        request.path(), List.of()));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> {
             if (!context.vertx().cancelTimer(timer)) {
-                return; // answered with 408 already
+                return;
             }
-            if (read.succeeded()) {
-                context.setBody(read.result());
-                context.next();
-            } else if (read.cause() instanceof HttpClosedException) {
-                Log.debugf("client left before sending its whole body: %s", read.cause().getMessage());
+            if (failure instanceof HttpClosedException) {
+                Log.debugf("client left before sending its whole body: %s", failure.getMessage());
             } else {
-                context.fail(read.cause());
+                context.fail(failure);
             }
+        });
+        request.endHandler(ended -> {
+            if (!context.vertx().cancelTimer(timer) || context.response().ended()) {
+                return; // answered with 408 or 413 already
+            }
+            context.setBody(body);
+            context.next();
         });
         request.resume();
     }
 
-    private static void timedOut(RoutingContext context, Duration timeout) {
-        HttpServerRequest request = context.request();
-        Problem problem = Problem.of(408, "request_timeout", "Request timeout",
+    private static Problem timedOut(HttpServerRequest request, Duration timeout) {
+        return Problem.of(408, "request_timeout", "Request timeout",
                 "the request body did not arrive within " + timeout.toMillis() + " ms", request.path(), List.of());
+    }
+
+    private static void refuse(RoutingContext context, Problem problem) {
         context.response().end(problem.prepareClosing(context.response()))
-                .onComplete(ended -> request.connection().close());
+                .onComplete(ended -> context.request().connection().close());
     }
 
     private static boolean prefetches(HttpServerRequest request) {
         // HTTP/1.x only: the REST layer pauses every request it takes, which an HTTP/2 stream that has ended refuses.
-        if (request.version() == HttpVersion.HTTP_2 || request.method() != HttpMethod.POST || request.isEnded()) {
-            return false;
-        }
-        long length = RequestBodies.declaredLength(request.getHeader(HttpHeaderNames.CONTENT_LENGTH));
-        if (length < 0 || length > MAX_PREFETCH_BYTES) {
-            return false;
-        }
-        // Multipart bodies are parsed part by part on the event loop by the REST layer's form reader already.
-        String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
-        return contentType == null || !contentType.regionMatches(true, 0, "multipart/", 0, "multipart/".length());
+        return request.version() != HttpVersion.HTTP_2 && request.method() == HttpMethod.POST && !request.isEnded();
     }
 }

@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,6 +140,26 @@ class SystemIT {
                 .formatted(id));
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(64, 64);
+    }
+
+    @Test
+    void imageToImageWorksFromAnInlineImageOfTensOfKilobytes() throws Exception {
+        // Noise does not compress: the data URL is ~37 KB, above the 10 KiB where such bodies once reached the
+        // gateway's endpoint as zeros.
+        BufferedImage noise = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(96);
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        String image = dataUrl(png(noise));
+        assertThat(image.length()).isGreaterThan(32 * 1024);
+        JsonNode job = submitAndWait("""
+                {"kind": "image-to-image", "prompt": "a blue circle", "image": "%s", "strength": 0.7, "seed": 2}"""
+                .formatted(image));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(96, 96);
     }
 
     @Test
