@@ -1,4 +1,4 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
 /** A failure of the engine with a stable code; {@code retryable} says whether another attempt may succeed. */
 public class EngineException extends RuntimeException {

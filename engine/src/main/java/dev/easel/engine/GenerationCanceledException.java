@@ -1,4 +1,4 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
 /** The job was cancelled between two denoising steps. */
 public class GenerationCanceledException extends EngineException {

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
 /**
  * The request cannot be generated as given (sizes, mask, scheduler, image bytes). Deterministic: retrying

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
 /**
  * Where the pipeline's Gaussian noise comes from: the initial latents and the fresh noise that

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
-package dev.easel.worker.inference;
+package dev.easel.engine;
 
-import dev.easel.worker.inference.model.DiffusionModel;
-import dev.easel.worker.inference.model.EngineConfig;
-import dev.easel.worker.inference.model.ModelPackage;
+import dev.easel.engine.model.DiffusionModel;
+import dev.easel.engine.model.EngineConfig;
+import dev.easel.engine.model.ModelPackage;
 import java.io.File;
 import java.nio.file.Path;
 

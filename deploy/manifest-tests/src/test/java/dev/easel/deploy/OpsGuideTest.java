@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.common.job.JobStatus;
 import dev.easel.deploy.ServiceConfig.Service;
-import dev.easel.worker.inference.model.ExecutionProvider;
+import dev.easel.engine.model.ExecutionProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

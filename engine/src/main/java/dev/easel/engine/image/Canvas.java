@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import java.awt.Graphics2D;
 import java.awt.Rectangle;

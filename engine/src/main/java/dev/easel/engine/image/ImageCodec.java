@@ -1,8 +1,8 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import dev.easel.common.validation.ImageHeaders;
 import dev.easel.common.validation.ImageRejectedException;
-import dev.easel.worker.inference.InvalidInputException;
+import dev.easel.engine.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.common.job.ImageRef;

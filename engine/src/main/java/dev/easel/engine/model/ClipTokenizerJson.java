@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,9 +1,9 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.TensorInfo;
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.Timings;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import java.util.Optional;
 

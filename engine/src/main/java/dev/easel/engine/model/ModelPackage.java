@@ -1,13 +1,13 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.common.job.JobKind;
 import dev.easel.common.job.Scheduler;
 import dev.easel.common.model.ModelLimits;
-import dev.easel.worker.inference.EngineException;
-import dev.easel.worker.inference.scheduler.SchedulerConfig;
-import dev.easel.worker.inference.scheduler.Schedulers;
+import dev.easel.engine.EngineException;
+import dev.easel.engine.scheduler.SchedulerConfig;
+import dev.easel.engine.scheduler.Schedulers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -7,8 +7,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.easel.worker.inference.EngineException;
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.EngineException;
+import dev.easel.engine.Timings;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

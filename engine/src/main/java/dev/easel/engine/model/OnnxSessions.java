@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
-import dev.easel.worker.inference.EngineException;
+import dev.easel.engine.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;

@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.Timings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

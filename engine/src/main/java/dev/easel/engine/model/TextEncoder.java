@@ -1,7 +1,7 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
-import dev.easel.worker.inference.EngineException;
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.EngineException;
+import dev.easel.engine.Timings;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
-import dev.easel.worker.inference.Timings;
-import dev.easel.worker.inference.model.ExecutionProvider;
+import dev.easel.engine.Timings;
+import dev.easel.engine.model.ExecutionProvider;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

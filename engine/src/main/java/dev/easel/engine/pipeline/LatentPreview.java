@@ -1,8 +1,8 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
-import dev.easel.worker.inference.Timings;
-import dev.easel.worker.inference.image.Canvas;
-import dev.easel.worker.inference.model.DiffusionModel;
+import dev.easel.engine.Timings;
+import dev.easel.engine.image.Canvas;
+import dev.easel.engine.model.DiffusionModel;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
 import dev.easel.common.job.JobStage;
 import java.awt.image.BufferedImage;

@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.NoiseSource;
+import dev.easel.engine.NoiseSource;
 
 /**
  * Deterministic DDIM (Song et al. 2021, eq. 12 with η = 0); diffusers' DDIMScheduler with

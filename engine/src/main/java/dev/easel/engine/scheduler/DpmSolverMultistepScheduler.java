@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.NoiseSource;
+import dev.easel.engine.NoiseSource;
 
 /**
  * DPM-Solver++(2M) (Lu et al. 2022, "DPM-Solver++", algorithm 2, midpoint form); diffusers'

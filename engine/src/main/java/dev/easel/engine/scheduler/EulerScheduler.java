@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.NoiseSource;
+import dev.easel.engine.NoiseSource;
 
 /**
  * Euler's method on the probability-flow ODE in σ (Karras et al. 2022, algorithm 1 without churn);

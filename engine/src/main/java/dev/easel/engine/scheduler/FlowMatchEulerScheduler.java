@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.NoiseSource;
+import dev.easel.engine.NoiseSource;
 
 /**
  * Euler steps on a rectified-flow ODE (Esser et al. 2024, "Scaling Rectified Flow Transformers", §2): the

@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.NoiseSource;
+import dev.easel.engine.NoiseSource;
 
 /**
  * Latent consistency sampling (Luo et al. 2023, algorithm 1); diffusers' LCMScheduler with

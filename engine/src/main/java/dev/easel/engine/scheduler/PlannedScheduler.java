@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 /**
  * What the schedulers share: the timestep plan that {@link #setTimesteps} fills, and the defaults of samplers

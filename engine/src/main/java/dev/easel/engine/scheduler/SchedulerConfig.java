@@ -1,8 +1,8 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.easel.worker.inference.EngineException;
+import dev.easel.engine.EngineException;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 /** Builds the sampler an API scheduler name stands for, for a model's schedule. */
 public final class Schedulers {

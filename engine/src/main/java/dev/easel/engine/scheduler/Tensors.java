@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 /** The element-wise array arithmetic the samplers need, as tight loops on float arrays. */
 final class Tensors {

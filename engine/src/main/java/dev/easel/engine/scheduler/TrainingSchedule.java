@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
-import dev.easel.worker.inference.InvalidInputException;
+import dev.easel.engine.InvalidInputException;
 
 /** The sampler cannot serve this model's schedule (e.g. a flow sampler on an epsilon model). */
 public class UnsupportedSchedulerException extends InvalidInputException {

@@ -1,9 +1,9 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.easel.worker.inference.InvalidInputException;
+import dev.easel.engine.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.image;
+package dev.easel.engine.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

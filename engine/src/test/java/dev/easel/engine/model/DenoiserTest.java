@@ -1,10 +1,10 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.easel.worker.inference.Timings;
-import dev.easel.worker.inference.TinyShapes;
+import dev.easel.engine.Timings;
+import dev.easel.engine.TinyShapes;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

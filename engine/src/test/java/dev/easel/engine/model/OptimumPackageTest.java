@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.common.job.JobKind;
 import dev.easel.common.job.Scheduler;
 import dev.easel.common.model.ModelLimits;
-import dev.easel.worker.inference.EngineException;
-import dev.easel.worker.inference.OptimumFixtures;
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.EngineException;
+import dev.easel.engine.OptimumFixtures;
+import dev.easel.engine.Timings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.easel.worker.inference.Timings;
-import dev.easel.worker.inference.TinyShapes;
+import dev.easel.engine.Timings;
+import dev.easel.engine.TinyShapes;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,9 +1,9 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.worker.inference.TinyShapes;
-import dev.easel.worker.inference.Timings;
+import dev.easel.engine.TinyShapes;
+import dev.easel.engine.Timings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
-package dev.easel.worker.inference.model;
+package dev.easel.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.easel.worker.inference.TinyShapes;
+import dev.easel.engine.TinyShapes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.easel.common.job.InpaintArea;
 import dev.easel.common.job.JobKind;
 import dev.easel.common.job.Scheduler;
-import dev.easel.worker.inference.InvalidInputException;
-import dev.easel.worker.inference.OptimumFixtures;
-import dev.easel.worker.inference.image.ImageCodec;
-import dev.easel.worker.inference.model.DiffusionModel;
-import dev.easel.worker.inference.model.EngineConfig;
-import dev.easel.worker.inference.model.ModelPackage;
+import dev.easel.engine.InvalidInputException;
+import dev.easel.engine.OptimumFixtures;
+import dev.easel.engine.image.ImageCodec;
+import dev.easel.engine.model.DiffusionModel;
+import dev.easel.engine.model.EngineConfig;
+import dev.easel.engine.model.ModelPackage;
 import java.awt.image.BufferedImage;
 import java.util.EnumMap;
 import java.util.List;

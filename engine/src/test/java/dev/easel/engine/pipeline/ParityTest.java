@@ -1,12 +1,12 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.common.job.Scheduler;
-import dev.easel.worker.inference.InjectedNoise;
-import dev.easel.worker.inference.TinyShapes;
+import dev.easel.engine.InjectedNoise;
+import dev.easel.engine.TinyShapes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

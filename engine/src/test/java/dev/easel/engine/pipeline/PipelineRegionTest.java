@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.easel.worker.inference.pipeline;
+package dev.easel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,11 +8,11 @@ import dev.easel.common.job.JobKind;
 import dev.easel.common.job.JobStage;
 import dev.easel.common.job.OutpaintExtents;
 import dev.easel.common.job.Scheduler;
-import dev.easel.worker.inference.GenerationCanceledException;
-import dev.easel.worker.inference.InvalidInputException;
-import dev.easel.worker.inference.TinyShapes;
-import dev.easel.worker.inference.image.ImageCodec;
-import dev.easel.worker.inference.image.Mask;
+import dev.easel.engine.GenerationCanceledException;
+import dev.easel.engine.InvalidInputException;
+import dev.easel.engine.TinyShapes;
+import dev.easel.engine.image.ImageCodec;
+import dev.easel.engine.image.Mask;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;

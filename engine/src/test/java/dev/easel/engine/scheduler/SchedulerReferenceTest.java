@@ -1,12 +1,12 @@
-package dev.easel.worker.inference.scheduler;
+package dev.easel.engine.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.easel.worker.inference.InjectedNoise;
-import dev.easel.worker.inference.TinyShapes;
+import dev.easel.engine.InjectedNoise;
+import dev.easel.engine.TinyShapes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.easel.common.event.JobRequested;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
 import dev.easel.platform.kafka.TopicsConfig;
-import dev.easel.worker.inference.pipeline.Pipeline;
+import dev.easel.engine.pipeline.Pipeline;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.job.RunOutcome;
 import io.quarkus.logging.Log;
