@@ -49,7 +49,7 @@ final class ServiceConfig {
     /** A service and the classes whose code sources hold its mapping interfaces. */
     enum Service {
         GATEWAY("gateway-service", "dev.easel.gateway.api.ApiConfig"),
-        WORKER("worker-service", "dev.easel.worker.queue.WorkerConfig");
+        WORKER("worker-service", "dev.easel.worker.WorkerConfig");
 
         private final String module;
         private final String anchor;

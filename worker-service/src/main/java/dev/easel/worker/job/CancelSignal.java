@@ -1,7 +1,7 @@
 package dev.easel.worker.job;
 
 import dev.easel.common.queue.RedisKeys;
-import dev.easel.worker.queue.WorkerConfig;
+import dev.easel.worker.WorkerConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;

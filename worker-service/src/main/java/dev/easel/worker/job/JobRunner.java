@@ -23,7 +23,7 @@ import dev.easel.engine.pipeline.GenerationRequest;
 import dev.easel.engine.pipeline.Pipeline;
 import dev.easel.engine.pipeline.ProgressListener;
 import dev.easel.worker.cache.SimilarResults;
-import dev.easel.worker.queue.WorkerConfig;
+import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.storage.ResultStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -5,6 +5,7 @@ import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
 import dev.easel.platform.kafka.TopicsConfig;
 import dev.easel.engine.pipeline.Pipeline;
+import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.job.RunOutcome;
 import io.quarkus.logging.Log;

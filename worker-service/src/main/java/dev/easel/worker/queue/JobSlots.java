@@ -1,6 +1,7 @@
 package dev.easel.worker.queue;
 
 import dev.easel.engine.pipeline.Pipeline;
+import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.model.ModelHost;
 import dev.easel.platform.kafka.TopicsConfig;

@@ -1,11 +1,15 @@
-package dev.easel.worker.queue;
+package dev.easel.worker;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** How this worker takes jobs from the {@code easel.jobs} share group and runs them. */
+/**
+ * How this worker takes jobs from the {@code easel.jobs} share group and runs them. It sits in the worker's root
+ * package because slots, runs, cancels and heartbeats all read it: in any one of their packages it would tie the
+ * others to that package.
+ */
 @ConfigMapping(prefix = "easel.worker")
 public interface WorkerConfig {
 
