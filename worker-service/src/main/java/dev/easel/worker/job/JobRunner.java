@@ -25,6 +25,7 @@ import dev.easel.engine.pipeline.ProgressListener;
 import dev.easel.worker.cache.SimilarResults;
 import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.storage.ResultStore;
+import dev.easel.worker.storage.StorageUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -257,12 +258,20 @@ public class JobRunner {
             }
             byte[] bytes = switch (ref) {
                 case ImageRef.DataUrl data -> data.bytes();
-                case ImageRef.Upload upload -> store.upload(upload.id());
+                case ImageRef.Upload upload -> readUpload(upload.id());
             };
             if (bytes == null) {
                 throw new EngineException("image_invalid", field + " " + ref.wire() + " no longer exists", false, null);
             }
             return ImageCodec.decode(bytes, Long.MAX_VALUE, field);
+        }
+
+        private byte[] readUpload(String uploadId) {
+            try {
+                return store.upload(uploadId);
+            } catch (StorageUnavailableException e) {
+                throw TransientJobException.storageUnavailable(e);
+            }
         }
 
         /**
@@ -287,6 +296,8 @@ public class JobRunner {
                 @SuppressWarnings("unchecked")
                 T computed = (T) uploads.all(puts).getLast();
                 return computed;
+            } catch (StorageUnavailableException e) {
+                throw TransientJobException.storageUnavailable(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransientJobException("interrupted", "interrupted while storing the images", e);

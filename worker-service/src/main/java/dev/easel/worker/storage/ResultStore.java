@@ -3,7 +3,6 @@ package dev.easel.worker.storage;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.platform.storage.S3Objects;
 import dev.easel.platform.storage.StorageConfig;
-import dev.easel.worker.job.TransientJobException;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,7 +26,7 @@ public class ResultStore {
 
     /**
      * @return the bytes, or null when no such upload exists (a deterministic failure of the job)
-     * @throws TransientJobException when storage cannot be reached
+     * @throws StorageUnavailableException when storage cannot be reached
      */
     public byte[] upload(String uploadId) {
         try {
@@ -35,29 +34,29 @@ public class ResultStore {
         } catch (NoSuchKeyException e) {
             return null;
         } catch (SdkException e) {
-            throw new TransientJobException("storage_unavailable", "cannot read upload " + uploadId + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException("cannot read upload " + uploadId + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * Whether an object is still stored (a result reused from the similar-prompt index must be).
      *
-     * @throws TransientJobException when storage cannot be reached
+     * @throws StorageUnavailableException when storage cannot be reached
      */
     public boolean exists(String key) {
         try {
             return S3Objects.head(s3, config.bucket(), key).isPresent();
         } catch (SdkException e) {
-            throw new TransientJobException("storage_unavailable", "cannot check " + key + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException("cannot check " + key + ": " + e.getMessage(), e);
         }
     }
 
-    /** @throws TransientJobException when storage cannot be reached */
+    /** @throws StorageUnavailableException when storage cannot be reached */
     public void put(String key, byte[] bytes, String contentType) {
         try {
             s3.putObject(p -> p.bucket(config.bucket()).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
-            throw new TransientJobException("storage_unavailable", "cannot write " + key + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException("cannot write " + key + ": " + e.getMessage(), e);
         }
     }
 }
