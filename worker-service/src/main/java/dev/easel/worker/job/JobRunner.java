@@ -22,8 +22,9 @@ import dev.easel.engine.pipeline.Generation;
 import dev.easel.engine.pipeline.GenerationRequest;
 import dev.easel.engine.pipeline.Pipeline;
 import dev.easel.engine.pipeline.ProgressListener;
-import dev.easel.worker.cache.SimilarResults;
 import dev.easel.worker.WorkerConfig;
+import dev.easel.worker.cache.SimilarResults;
+import dev.easel.worker.model.ModelHost;
 import dev.easel.worker.storage.ResultStore;
 import dev.easel.worker.storage.StorageUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,7 @@ public class JobRunner {
     private final ResultStore store;
     private final SimilarResults similarResults;
     private final CancelSignal cancels;
+    private final ModelHost models;
     private final WorkerConfig config;
     private final MeterRegistry registry;
     private final Timer queueWait;
@@ -72,11 +74,12 @@ public class JobRunner {
     private final SideBySide uploads = new SideBySide();
 
     JobRunner(EventPublisher events, ResultStore store, SimilarResults similarResults, CancelSignal cancels,
-              WorkerConfig config, MeterRegistry registry) {
+              ModelHost models, WorkerConfig config, MeterRegistry registry) {
         this.events = events;
         this.store = store;
         this.similarResults = similarResults;
         this.cancels = cancels;
+        this.models = models;
         this.config = config;
         this.registry = registry;
         this.queueWait = Timer.builder("easel_worker_queue_wait_seconds").description("Submit to start of a job")
@@ -94,13 +97,14 @@ public class JobRunner {
     public record Delivery(String workerId, int deliveryCount, Map<String, String> headers, BooleanSupplier stopRequested) {
     }
 
-    public RunOutcome run(JobRequested job, Pipeline pipeline, Delivery delivery) {
+    /** Runs the job on this worker's model and says how to settle its record. */
+    public RunOutcome run(JobRequested job, Delivery delivery) {
         Run run = new Run(job, delivery);
         // Every log line of the run names the job and its trace (the log format prints %X{job}).
         MDC.put(LOG_CONTEXT, "job=" + job.jobId() + " trace="
                 + TraceParent.parse(delivery.headers().get(TraceParent.HEADER)).map(TraceParent::traceId).orElse("-") + " ");
         try {
-            return run.execute(pipeline);
+            return run.execute();
         } catch (TransientJobException e) {
             return run.transientFailure(e.code(), e.getMessage(), e);
         } catch (RuntimeException | Error e) {
@@ -134,7 +138,7 @@ public class JobRunner {
             this.attempt = delivery.deliveryCount();
         }
 
-        RunOutcome execute(Pipeline pipeline) {
+        RunOutcome execute() {
             Instant now = Instant.now();
             if (cancels.isCanceled(id)) {
                 publish(new JobEvent.Canceled(id, attempt, seq++, delivery.workerId(), now));
@@ -148,6 +152,9 @@ public class JobRunner {
                 Log.infof("job %s: start deadline passed before it started", id);
                 return count("expired", RunOutcome.ACCEPT);
             }
+            // Empty only once the model is closed at shutdown, after the slots have drained.
+            Pipeline pipeline = models.pipeline().orElseThrow(() -> new TransientJobException("model_unavailable",
+                    "this worker's model is not loaded", null));
             String served = pipeline.model().pkg().limits().id();
             if (!served.equals(job.spec().model())) {
                 // Another worker of the group may serve it; if none does, the delivery limit dead-letters it.

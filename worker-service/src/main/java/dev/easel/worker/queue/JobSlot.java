@@ -4,7 +4,6 @@ import dev.easel.common.event.JobRequested;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
 import dev.easel.platform.kafka.TopicsConfig;
-import dev.easel.engine.pipeline.Pipeline;
 import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.job.RunOutcome;
@@ -43,7 +42,6 @@ final class JobSlot {
     private final WorkerConfig config;
     private final TopicsConfig topics;
     private final JobRunner runner;
-    private final Pipeline pipeline;
     private final SlotStats stats;
     private volatile boolean acquiring = true;
     private volatile boolean stopNow;
@@ -55,14 +53,13 @@ final class JobSlot {
     private volatile KafkaShareConsumer<String, byte[]> consumer;
 
     JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
-            JobRunner runner, Pipeline pipeline, SlotStats stats) {
+            JobRunner runner, SlotStats stats) {
         this.topics = topics;
         this.index = index;
         this.workerId = workerId;
         this.kafka = kafka;
         this.config = config;
         this.runner = runner;
-        this.pipeline = pipeline;
         this.stats = stats;
     }
 
@@ -236,7 +233,7 @@ final class JobSlot {
                 () -> stopNow || running.abandoned);
         Thread.ofPlatform().name("job-" + job.jobId()).start(() -> {
             try {
-                running.result.complete(runner.run(job, pipeline, delivery));
+                running.result.complete(runner.run(job, delivery));
             } catch (RuntimeException | Error e) {
                 // Whatever escaped the runner's own handling: the record goes back rather than renewed forever.
                 Log.errorf(e, "job %s: runner failed", job.jobId());

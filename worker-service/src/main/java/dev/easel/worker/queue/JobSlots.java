@@ -1,6 +1,5 @@
 package dev.easel.worker.queue;
 
-import dev.easel.engine.pipeline.Pipeline;
 import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.model.ModelHost;
@@ -87,13 +86,12 @@ public class JobSlots {
                 return;
             }
         }
-        Pipeline pipeline = models.pipeline().orElse(null);
         synchronized (slots) {
-            if (shuttingDown || pipeline == null) {
+            if (shuttingDown || models.pipeline().isEmpty()) {
                 return;
             }
             for (int i = 0; i < config.slots(); i++) {
-                JobSlot slot = new JobSlot(i, workerId, kafka, config, topics, runner, pipeline, stats);
+                JobSlot slot = new JobSlot(i, workerId, kafka, config, topics, runner, stats);
                 stats.slotStarted();
                 slot.start();
                 slots.add(slot);
