@@ -48,7 +48,7 @@ final class ServiceConfig {
 
     /** A service and the classes whose code sources hold its mapping interfaces. */
     enum Service {
-        GATEWAY("gateway-service", "dev.easel.gateway.api.ApiConfig"),
+        GATEWAY("gateway-service", "dev.easel.gateway.rest.ApiConfig"),
         WORKER("worker-service", "dev.easel.worker.WorkerConfig");
 
         private final String module;

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The result cache in front of the queue (ARCHITECTURE §5). */
+/** The result cache in front of the queue (docs/api.md, Caching). */
 @ConfigMapping(prefix = "easel.cache")
 public interface CacheConfig {
 

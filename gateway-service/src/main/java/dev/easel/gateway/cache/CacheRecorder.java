@@ -3,7 +3,7 @@ package dev.easel.gateway.cache;
 import dev.easel.common.cache.CacheKey;
 import dev.easel.common.cache.CachedResult;
 import dev.easel.common.event.JobEvent;
-import dev.easel.gateway.job.JobEntity;
+import dev.easel.gateway.store.JobEntity;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
-import dev.easel.gateway.job.ContractWorker;
+import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.testsupport.LocalRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

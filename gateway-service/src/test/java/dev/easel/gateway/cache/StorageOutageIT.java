@@ -8,7 +8,7 @@ import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
-import dev.easel.gateway.job.ContractWorker;
+import dev.easel.gateway.lifecycle.ContractWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

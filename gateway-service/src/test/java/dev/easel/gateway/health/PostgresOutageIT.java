@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.easel.testsupport.LocalStack;
-import dev.easel.testsupport.TcpProxy;
 import dev.easel.testsupport.LocalStackResource;
+import dev.easel.testsupport.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -2,7 +2,7 @@ package dev.easel.gateway.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.gateway.job.JobRows;
+import dev.easel.gateway.store.JobRows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -1,11 +1,11 @@
 package dev.easel.gateway.upload;
 
-import static dev.easel.gateway.api.Problems.assertProblem;
-import static dev.easel.gateway.api.Problems.fieldErrors;
+import static dev.easel.gateway.rest.Problems.assertProblem;
+import static dev.easel.gateway.rest.Problems.fieldErrors;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.gateway.api.Problems.FieldError;
+import dev.easel.gateway.rest.Problems.FieldError;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,0 @@
-package dev.easel.gateway.outbox;
-
-import java.util.Map;
-import java.util.UUID;
-
-/** A Kafka record waiting in {@code job_outbox} for the relay, owned by the job it belongs to. */
-public record OutboxRecord(UUID jobId, String topic, String key, byte[] payload, Map<String, String> headers) {
-}

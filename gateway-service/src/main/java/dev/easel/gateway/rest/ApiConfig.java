@@ -1,0 +1,32 @@
+package dev.easel.gateway.rest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Limits of the public API. */
+@ConfigMapping(prefix = "easel.api")
+public interface ApiConfig {
+
+    /**
+     * Largest accepted request body in bytes (JSON with inline images, multipart, uploads), counted as it arrives
+     * whatever its framing; at most {@code quarkus.rest.input-buffer-size} (64 MiB).
+     */
+    @WithDefault("33554432")
+    long maxBodyBytes();
+
+    /**
+     * Longest wait for a request body to arrive in full; a client that takes longer gets 408
+     * {@code request_timeout} and its connection closed.
+     */
+    @WithDefault("60s")
+    Duration bodyReadTimeout();
+
+    /** Longest {@code Prefer: wait=N} honoured; larger values are capped. */
+    @WithDefault("60s")
+    Duration maxWait();
+
+    /** {@code Retry-After} sent with asynchronous (202) answers. */
+    @WithDefault("1s")
+    Duration retryAfter();
+}

@@ -1,0 +1,47 @@
+package dev.easel.gateway.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A body read on the event loop that stops arriving is answered 408 once {@code easel.api.body-read-timeout} passes. */
+@QuarkusTest
+@TestProfile(BodyReadTimeoutIT.ShortBodyTimeout.class)
+class BodyReadTimeoutIT {
+
+    public static class ShortBodyTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("easel.api.body-read-timeout", "2s");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void aBodyThatStopsHalfWayIsAnsweredWithRequestTimeoutAndTheConnectionClosed() throws Exception {
+        byte[] job = "{\"prompt\": \"a body that never ends\"}".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(job, 0, job.length / 2);
+            out.flush();
+            // Everything up to the server's close: the 408 and its problem.
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout")
+                    .contains("application/problem+json").contains("\"code\":\"request_timeout\"");
+        }
+    }
+}
