@@ -160,7 +160,8 @@ class OpsGuideTest {
                 .as(name).contains("\"" + name.replaceAll("_(total|bucket|count|sum|max)$", "") + "\""));
 
         Set<String> outcomes = new TreeSet<>();
-        Matcher count = Pattern.compile("count\\(\"([a-z_]+)\"").matcher(Repo.read("worker-service/src/main/java/dev/easel/worker/job/JobRunner.java"));
+        // The worker's job outcomes, wherever a run settles (JobRunner, DeliveryPolicy).
+        Matcher count = Pattern.compile("count\\(\"([a-z_]+)\"").matcher(sources("worker-service/src/main/java/dev/easel/worker/job"));
         while (count.find()) {
             outcomes.add(count.group(1));
         }

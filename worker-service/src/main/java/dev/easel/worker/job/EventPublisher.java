@@ -9,6 +9,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -34,9 +35,15 @@ public class EventPublisher {
     private final Producer<String, byte[]> producer;
     private final TopicsConfig topics;
 
+    @Inject
     EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics) {
+        this(DurableProducers.create(kafka, "events", SEND_TIMEOUT), topics);
+    }
+
+    /** Publishes through {@code producer}: the job package's unit tests give it one that keeps what it is sent. */
+    EventPublisher(Producer<String, byte[]> producer, TopicsConfig topics) {
+        this.producer = producer;
         this.topics = topics;
-        this.producer = DurableProducers.create(kafka, "events", SEND_TIMEOUT);
     }
 
     /**
