@@ -3,8 +3,6 @@ package dev.easel.worker.queue;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.json.JsonCodecException;
-import dev.easel.platform.kafka.TopicsConfig;
-import dev.easel.worker.WorkerConfig;
 import dev.easel.worker.job.JobRunner;
 import dev.easel.worker.job.RunOutcome;
 import io.quarkus.logging.Log;
@@ -18,11 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,12 +36,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class JobSlot {
 
+    /** Runs a delivered job to the outcome that settles its record ({@link JobRunner#run}). */
+    @FunctionalInterface
+    interface Runner {
+        RunOutcome run(JobRequested job, JobRunner.Delivery delivery);
+    }
+
     private final int index;
     private final String workerId;
-    private final Map<String, Object> kafka;
-    private final WorkerConfig config;
-    private final TopicsConfig topics;
-    private final JobRunner runner;
+    private final String jobsTopic;
+    private final Supplier<ShareConsumer<String, byte[]>> consumers;
+    private final Duration renewInterval;
+    private final Runner runner;
     private final SlotStats stats;
     private volatile boolean acquiring = true;
     private volatile boolean stopNow;
@@ -50,34 +56,43 @@ final class JobSlot {
     // and writes them).
     private long freeSinceMillis;
     private long lastEmptyPollMillis;
-    private volatile KafkaShareConsumer<String, byte[]> consumer;
+    private volatile ShareConsumer<String, byte[]> consumer;
 
-    JobSlot(int index, String workerId, Map<String, Object> kafka, WorkerConfig config, TopicsConfig topics,
-            JobRunner runner, SlotStats stats) {
-        this.topics = topics;
+    /**
+     * @param consumers makes the slot's consumer, and a replacement after one failed: {@link #newConsumer} in the
+     *                  worker, a stand-in in tests
+     */
+    JobSlot(int index, String workerId, String jobsTopic, Supplier<ShareConsumer<String, byte[]>> consumers,
+            Duration renewInterval, Runner runner, SlotStats stats) {
         this.index = index;
         this.workerId = workerId;
-        this.kafka = kafka;
-        this.config = config;
+        this.jobsTopic = jobsTopic;
+        this.consumers = consumers;
+        this.renewInterval = renewInterval;
         this.runner = runner;
         this.stats = stats;
     }
 
-    void start() {
-        consumer = newConsumer();
-        thread = Thread.ofPlatform().name("job-slot-" + index).start(this::run);
-    }
-
-    private KafkaShareConsumer<String, byte[]> newConsumer() {
+    /**
+     * A slot's share consumer in the group {@code group}: explicit acknowledgements, and at most one record
+     * acquired at a time ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}).
+     */
+    static ShareConsumer<String, byte[]> newConsumer(Map<String, Object> kafka, String clientId, String group,
+                                                     Duration fetchMaxWait) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-slot-" + index);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, topics.workerGroup());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
         props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
         return new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void start() {
+        consumer = consumers.get();
+        thread = Thread.ofPlatform().name("job-slot-" + index).start(this::run);
     }
 
     /** Stops taking new records; the running job may finish. */
@@ -98,7 +113,7 @@ final class JobSlot {
 
     /** Last resort: interrupts the consumer; closing it releases the record it holds. */
     void abort() {
-        KafkaShareConsumer<String, byte[]> c = consumer;
+        ShareConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -119,7 +134,7 @@ final class JobSlot {
             while (true) {
                 // A replacement is created inside the try: its constructor fails too when the brokers' names do
                 // not resolve for a while, and that must not end the slot.
-                try (KafkaShareConsumer<String, byte[]> c = consumer != null ? consumer : (consumer = newConsumer())) {
+                try (ShareConsumer<String, byte[]> c = consumer != null ? consumer : (consumer = consumers.get())) {
                     consume(c);
                     return;
                 } catch (WakeupException e) {
@@ -138,11 +153,11 @@ final class JobSlot {
         }
     }
 
-    private void consume(KafkaShareConsumer<String, byte[]> c) {
+    private void consume(ShareConsumer<String, byte[]> c) {
         Running current = null;
         freeSinceMillis = System.currentTimeMillis();
         try {
-            c.subscribe(List.of(topics.jobs()));
+            c.subscribe(List.of(jobsTopic));
             while (acquiring || current != null) {
                 Running before = current;
                 current = current == null ? acquire(c) : settleOrRenew(c, current);
@@ -170,7 +185,7 @@ final class JobSlot {
     }
 
     /** A free slot fetches: at most one record ({@code record_limit}, {@code max.poll.records=1}). */
-    private Running acquire(KafkaShareConsumer<String, byte[]> c) {
+    private Running acquire(ShareConsumer<String, byte[]> c) {
         Running started = null;
         ConsumerRecords<String, byte[]> records = c.poll(Duration.ofSeconds(1));
         if (records.isEmpty()) {
@@ -271,8 +286,8 @@ final class JobSlot {
      * ShareAcknowledge, which fetches nothing), and the renewed record, which the client hands back to the
      * application, is taken with {@code poll(0)}: answered from that record, not from the broker.
      */
-    private Running settleOrRenew(KafkaShareConsumer<String, byte[]> c, Running current) {
-        RunOutcome outcome = current.reject ? null : current.await(config.renewInterval());
+    private Running settleOrRenew(ShareConsumer<String, byte[]> c, Running current) {
+        RunOutcome outcome = current.reject ? null : current.await(renewInterval);
         if (current.record == null && !takeBack(c, current, Duration.ofMillis(100))) {
             if (current.lostForTooLong()) {
                 Log.warnf("job %s: the renewed record was not handed back; its lock has expired, leaving it to redelivery",
@@ -303,7 +318,7 @@ final class JobSlot {
     }
 
     /** Takes the renewed record back from the consumer; returns whether it is in hand again. */
-    private boolean takeBack(KafkaShareConsumer<String, byte[]> c, Running current, Duration timeout) {
+    private boolean takeBack(ShareConsumer<String, byte[]> c, Running current, Duration timeout) {
         for (ConsumerRecord<String, byte[]> record : c.poll(timeout)) {
             if (current.isFor(record)) {
                 current.record = record;
@@ -315,7 +330,7 @@ final class JobSlot {
         return current.record != null;
     }
 
-    private void commit(KafkaShareConsumer<String, byte[]> c, Running current, String acknowledgement) {
+    private void commit(ShareConsumer<String, byte[]> c, Running current, String acknowledgement) {
         c.commitSync(Duration.ofSeconds(10)).forEach((partition, failure) -> failure.ifPresent(e ->
                 Log.warnf("job %s: %s of %s not committed: %s", current.jobId, acknowledgement, partition, e.getMessage())));
     }

@@ -91,7 +91,10 @@ public class JobSlots {
                 return;
             }
             for (int i = 0; i < config.slots(); i++) {
-                JobSlot slot = new JobSlot(i, workerId, kafka, config, topics, runner, stats);
+                String clientId = workerId + "-slot-" + i;
+                JobSlot slot = new JobSlot(i, workerId, topics.jobs(),
+                        () -> JobSlot.newConsumer(kafka, clientId, topics.workerGroup(), config.fetchMaxWait()),
+                        config.renewInterval(), runner::run, stats);
                 stats.slotStarted();
                 slot.start();
                 slots.add(slot);
