@@ -68,12 +68,6 @@ public class ResultCache {
         return new SimilarReuse(layout.similar(scope), config.ttl(), config.maxEntries(), lookup);
     }
 
-    /** The result stored for this exact request, if any and if its images still exist. */
-    public Optional<CachedResult> find(CacheKey exact) {
-        String json = call("find", () -> values.get(layout.entry(exact)));
-        return json == null ? Optional.empty() : usable(exact, decode(json));
-    }
-
     /**
      * The entry stored for this exact request, read without blocking the caller and not yet checked against
      * storage: {@link #usable} decides whether it may answer.
@@ -139,6 +133,11 @@ public class ResultCache {
     public Optional<CachedResult> findAnySeed(CacheKey anySeed) {
         String exactHex = call("find-any-seed", () -> values.get(layout.anySeed(anySeed)));
         return exactHex == null ? Optional.empty() : find(new CacheKey(exactHex));
+    }
+
+    private Optional<CachedResult> find(CacheKey exact) {
+        String json = call("find", () -> values.get(layout.entry(exact)));
+        return json == null ? Optional.empty() : usable(exact, decode(json));
     }
 
     /** Stores a result under its exact key, points its any-seed key at it, and trims the cache to its entry limit. */

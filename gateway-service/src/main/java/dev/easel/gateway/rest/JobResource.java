@@ -121,15 +121,17 @@ public class JobResource {
                                 @Parameter(description = "W3C trace context; the job's Kafka records and worker logs carry its trace id")
                                 @HeaderParam("traceparent") String traceParent) {
         // Runs on the event loop that read the body (BodyPrefetchFilter; RESTEasy's own buffering for HTTP/2): parsing
-        // and validation are CPU work on at most easel.api.max-body-bytes, and JobAdmission.submitAsync blocks nothing.
+        // and validation are CPU work on at most easel.api.max-body-bytes, and JobAdmission.submit blocks nothing.
         if (body.length > config.maxBodyBytes()) {
             throw RequestBodies.tooLarge(config.maxBodyBytes());
         }
-        JsonNode request = RequestBodies.json(body);
-        SubmitHeaders headers = headers(idempotencyKey, cacheControl, traceParent);
-        Duration wait = wait(prefer);
+        return submit(RequestBodies.json(body), headers(idempotencyKey, cacheControl, traceParent), wait(prefer));
+    }
+
+    /** Admits the job, waits for it as {@code Prefer: wait} asks, and answers. */
+    private Uni<Response> submit(JsonNode request, SubmitHeaders headers, Duration wait) {
         Context context = Vertx.currentContext();
-        Uni<JobEntity> admitting = admission.submitAsync(request, headers);
+        Uni<JobEntity> admitting = admission.submit(request, headers);
         // The admission runs to its end even if the client leaves meanwhile (the REST layer cancels the answer's
         // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
         Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
@@ -164,7 +166,7 @@ public class JobResource {
     @APIResponse(responseCode = "503", description = "The job store (PostgreSQL) is unavailable; retry after Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
-    public Response createMultipart(@RestForm("request") String request, @RestForm("image") FileUpload image,
+    public Uni<Response> createMultipart(@RestForm("request") String request, @RestForm("image") FileUpload image,
                                     @RestForm("mask") FileUpload mask,
                                     @HeaderParam("Idempotency-Key") String idempotencyKey,
                                     @HeaderParam("Prefer") String prefer,
@@ -179,7 +181,7 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, headers(idempotencyKey, cacheControl, traceParent), prefer);
+        return submit(json, headers(idempotencyKey, cacheControl, traceParent), wait(prefer));
     }
 
     private void attach(ObjectNode request, String field, FileUpload file) {
@@ -198,10 +200,6 @@ public class JobResource {
             throw new UncheckedIOException("cannot read the received " + field + " part from " + file.uploadedFile(), e);
         }
         request.put(field, uploads.stage(bytes, field).wire());
-    }
-
-    private Response submit(JsonNode request, SubmitHeaders headers, String prefer) {
-        return answer(waiter.awaitFinished(admission.submit(request, headers), wait(prefer)));
     }
 
     private static SubmitHeaders headers(String idempotencyKey, String cacheControl, String traceParent) {

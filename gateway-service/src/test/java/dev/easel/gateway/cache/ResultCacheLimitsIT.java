@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -57,16 +58,21 @@ class ResultCacheLimitsIT {
 
         double storedAt = redis.sortedSet(String.class).zscore(layout.recency(), first.hex()).orElseThrow();
         Thread.sleep(5); // the hit's use time is a later millisecond than the store's
-        assertThat(cache.find(first)).isPresent(); // a hit: the first entry is now the most recently used
+        assertThat(found(cache, first)).isPresent(); // a hit: the first entry is now the most recently used
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 redis.sortedSet(String.class).zscore(layout.recency(), first.hex()).orElseThrow() > storedAt);
 
         cache.store(third, key(), result());
 
-        assertThat(cache.find(second)).as("least recently used: evicted").isEmpty();
-        assertThat(cache.find(first)).isPresent();
-        assertThat(cache.find(third)).isPresent();
+        assertThat(found(cache, second)).as("least recently used: evicted").isEmpty();
+        assertThat(found(cache, first)).isPresent();
+        assertThat(found(cache, third)).isPresent();
         assertThat(redis.sortedSet(String.class).zcard(layout.recency())).isEqualTo(2);
+    }
+
+    /** A lookup as an admission makes it: the entry, if its images still exist (which marks it used). */
+    private static Optional<CachedResult> found(ResultCache cache, CacheKey key) {
+        return cache.lookup(key).await().indefinitely().flatMap(entry -> cache.usable(key, entry));
     }
 
     private CacheConfig limits() {
