@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A plain job (no input images, no Idempotency-Key) is admitted on the event loop that read it
- * ({@link JobAdmission#submitAsync}): it is accepted while every thread of the worker pool is held by requests
+ * ({@link JobAdmission#submit}): it is accepted while every thread of the worker pool is held by requests
  * that wait for their jobs ({@code Prefer: wait}). Admitted on a worker thread, it would wait with the rest.
  */
 @QuarkusTest
 @TestProfile(SmallWorkerPool.class)
-class EventLoopAdmissionIT {
+class JobAdmissionIT {
 
     private static final int WAITING_CLIENTS = SmallWorkerPool.THREADS + 8;
     private static final int WAIT_SECONDS = 6;
