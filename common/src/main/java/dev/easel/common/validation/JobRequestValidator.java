@@ -42,6 +42,13 @@ public final class JobRequestValidator {
     public static final int MAX_MASK_BLUR = 64;
     public static final int MAX_START_DEADLINE_SECONDS = 86_400;
     public static final int MAX_METADATA_BYTES = 4096;
+    /**
+     * How many times the model's largest side an outpaint canvas may grow to when {@code width} and {@code height}
+     * ask to resize it: the canvas is built whole before it is resized.
+     */
+    public static final int MAX_CANVAS_SCALE = 4;
+    /** How deep {@code metadata} may nest: an object holding objects holding values is 2. */
+    public static final int MAX_METADATA_DEPTH = 8;
 
     private final JobRequest request;
     private final ModelCatalog catalog;
@@ -79,7 +86,9 @@ public final class JobRequestValidator {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(seedSource, "seedSource");
         JobRequestParser.Parsed parsed = JobRequestParser.parse(body);
-        if (parsed.violations().stream().anyMatch(v -> v.field().equals(Violation.BODY))) {
+        // A body that is not an object has no fields to check; unknown fields leave the known ones checkable.
+        if (parsed.violations().stream().anyMatch(v -> v.field().equals(Violation.BODY)
+                && !v.code().equals(Violation.UNKNOWN_FIELD))) {
             throw new InvalidRequestException(parsed.violations());
         }
         return new JobRequestValidator(parsed, catalog, images).run(seedSource);
@@ -304,6 +313,11 @@ public final class JobRequestValidator {
             } else if (requested % stride != 0) {
                 add(axis.field, Violation.NOT_MULTIPLE_OF_STRIDE, "must be a multiple of " + stride + " for " + model.id());
             }
+            if (kind == JobKind.OUTPAINT) {
+                // The grown canvas is built before it is resized to width x height: bounded all the same.
+                requireCanvasWithin(axis, outpaint, max * MAX_CANVAS_SCALE, "at most " + MAX_CANVAS_SCALE
+                        + " times the largest " + axis.field + " of " + model.id() + ", which it is resized from");
+            }
             return requested;
         }
         return switch (kind) {
@@ -353,6 +367,21 @@ public final class JobRequestValidator {
             return 0;
         }
         return (int) canvas;
+    }
+
+    private void requireCanvasWithin(Axis axis, OutpaintExtents outpaint, long max, String why) {
+        if (imageInfo == null || outpaint == null) {
+            return;
+        }
+        int imageSide = axis == Axis.WIDTH ? imageInfo.width() : imageInfo.height();
+        int near = axis == Axis.WIDTH ? outpaint.left() : outpaint.top();
+        int far = axis == Axis.WIDTH ? outpaint.right() : outpaint.bottom();
+        long canvas = (long) imageSide + near + far;
+        if (canvas > max) {
+            String field = far > 0 ? "outpaint." + axis.far : "outpaint." + axis.near;
+            add(field, Violation.OUT_OF_RANGE, "image " + axis.field + " " + imageSide + " + " + axis.near + " " + near
+                    + " + " + axis.far + " " + far + " = " + canvas + " px; the grown canvas may be " + why + ": " + max);
+        }
     }
 
     private int range(String field, Integer value, int fallback, int min, int max) {
@@ -450,6 +479,11 @@ public final class JobRequestValidator {
         if (metadata == null) {
             return null;
         }
+        if (depth(metadata, MAX_METADATA_DEPTH + 1) > MAX_METADATA_DEPTH) {
+            // Checked before anything walks or writes the tree: a deep one would fail there instead.
+            add("metadata", Violation.TOO_LARGE, "nests deeper than " + MAX_METADATA_DEPTH + " levels");
+            return metadata;
+        }
         int size;
         try {
             size = JsonCodec.mapper().writeValueAsBytes(metadata).length;
@@ -462,6 +496,18 @@ public final class JobRequestValidator {
             requireStorableTree(metadata);
         }
         return metadata;
+    }
+
+    /** The nesting depth of {@code node} (a scalar is 0, an empty object 1), counted no further than {@code cap}. */
+    private static int depth(JsonNode node, int cap) {
+        if (!node.isContainerNode() || cap == 0) {
+            return 0;
+        }
+        int deepest = 0;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child, cap - 1));
+        }
+        return 1 + deepest;
     }
 
     private void requireStorableTree(JsonNode node) {

@@ -98,7 +98,8 @@ class JobRequestValidatorTest {
                 // the body
                 reject("[]", "", INVALID_TYPE),
                 reject("'a red circle'", "", INVALID_TYPE),
-                reject("{'prompt': 'x', 'colour': 'red'}", "colour", UNKNOWN_FIELD),
+                reject("{'prompt': 'x', 'colour': 'red'}", "", UNKNOWN_FIELD),
+                reject("{'prompt': 'x', 'metadata': " + "{'a': ".repeat(9) + "1" + "}".repeat(9) + "}", "metadata", TOO_LARGE),
                 // kind
                 reject("{'prompt': 'x', 'kind': 'video'}", "kind", UNSUPPORTED_KIND),
                 reject("{'prompt': 'x', 'kind': 3}", "kind", INVALID_TYPE),
@@ -190,7 +191,7 @@ class JobRequestValidatorTest {
                 reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': [8, 8, 0, 0]}", "outpaint", INVALID_TYPE),
                 reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'left': -8, 'right': 16}}", "outpaint.left", OUT_OF_RANGE),
                 reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'top': '8'}}", "outpaint.top", INVALID_TYPE),
-                reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'left': 8, 'middle': 8}}", "outpaint.middle", UNKNOWN_FIELD),
+                reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'left': 8, 'middle': 8}}", "outpaint", UNKNOWN_FIELD),
                 reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'left': 4}}", "outpaint.left", NOT_MULTIPLE_OF_STRIDE),
                 reject("{'kind': 'outpaint', 'image': '$IMG64', 'outpaint': {'left': 8, 'bottom': 12}}", "outpaint.bottom", NOT_MULTIPLE_OF_STRIDE),
                 reject("{'kind': 'outpaint', 'image': '$IMG256', 'outpaint': {'right': 8}}", "outpaint.right", OUT_OF_RANGE),
@@ -216,6 +217,23 @@ class JobRequestValidatorTest {
     }
 
     @Test
+    void unknownFieldsAreCountedNeverEchoed() {
+        String name = "x".repeat(200);
+        assertThatThrownBy(() -> validate("{'prompt': 'x', '" + name + "1': 1, '" + name + "2': 2}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.violations()).hasSize(1);
+                    assertThat(e.violations().getFirst().field()).isEmpty();
+                    assertThat(e.violations().getFirst().message()).startsWith("2 field(s)").doesNotContain(name);
+                });
+    }
+
+    @Test
+    void metadataMayNestEightLevels() {
+        assertThat(validate("{'prompt': 'x', 'metadata': " + "{'a': ".repeat(8) + "1" + "}".repeat(8) + "}").metadata())
+                .isNotNull();
+    }
+
+    @Test
     void reportsEveryBadFieldAtOnce() {
         String json = "{'prompt': '', 'steps': 0, 'width': 100, 'scheduler': 'plms', 'seed': 1.5, 'colour': 1,"
                 + " 'metadata': [], 'image': '$IMG64', 'outpaint': {'left': -1}}";
@@ -230,7 +248,7 @@ class JobRequestValidatorTest {
                                     tuple("width", NOT_MULTIPLE_OF_STRIDE),
                                     tuple("scheduler", UNSUPPORTED_VALUE),
                                     tuple("seed", INVALID_TYPE),
-                                    tuple("colour", UNKNOWN_FIELD),
+                                    tuple("", UNKNOWN_FIELD),
                                     tuple("metadata", INVALID_TYPE),
                                     tuple("image", NOT_ALLOWED_FOR_KIND),
                                     tuple("outpaint", NOT_ALLOWED_FOR_KIND));

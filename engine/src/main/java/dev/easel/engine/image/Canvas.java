@@ -1,5 +1,7 @@
 package dev.easel.engine.image;
 
+import dev.easel.common.validation.DataUrlImageInspector;
+import dev.easel.engine.InvalidInputException;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
@@ -11,6 +13,9 @@ import java.awt.image.BufferedImage;
  * {@code TYPE_INT_RGB}; alpha is flattened onto white.
  */
 public final class Canvas {
+
+    /** The most pixels a canvas may have, whatever a request asks: as many as an input image may have. */
+    public static final long MAX_PIXELS = DataUrlImageInspector.DEFAULT_MAX_PIXELS;
 
     private Canvas() {
     }
@@ -56,8 +61,15 @@ public final class Canvas {
      * the nearest edge pixel, which gives the VAE a plausible start for the area to be generated.
      */
     public static BufferedImage extend(BufferedImage image, int left, int right, int top, int bottom) {
-        int w = image.getWidth() + left + right;
-        int h = image.getHeight() + top + bottom;
+        long wide = (long) image.getWidth() + left + right;
+        long high = (long) image.getHeight() + top + bottom;
+        if (wide * high > MAX_PIXELS) {
+            // Whatever the request says: the canvas is allocated whole before anything resizes it.
+            throw new InvalidInputException("image_too_large", "outpaint", "the grown canvas " + wide + "×" + high
+                    + " exceeds " + MAX_PIXELS + " pixels");
+        }
+        int w = (int) wide;
+        int h = (int) high;
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             int sy = Math.clamp(y - top, 0, image.getHeight() - 1);

@@ -1,7 +1,9 @@
 package dev.easel.engine.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.easel.engine.InvalidInputException;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,17 @@ class CanvasTest {
         assertThat(grown.getRGB(0, 1)).isEqualTo(image.getRGB(0, 1));
         assertThat(grown.getRGB(3, 2)).isEqualTo(image.getRGB(1, 2));
         assertThat(grown.getRGB(5, 6)).isEqualTo(image.getRGB(3, 3));
+    }
+
+    @Test
+    void aCanvasGrowsToAsManyPixelsAsAnInputMayHaveAndNoFurther() {
+        BufferedImage dot = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        int side = (int) Math.sqrt(Canvas.MAX_PIXELS);
+        assertThat(Canvas.extend(dot, 0, side - 1, 0, side - 1).getWidth()).isEqualTo(side);
+        assertThatThrownBy(() -> Canvas.extend(dot, 0, side - 1, 0, side))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("image_too_large"));
+        assertThatThrownBy(() -> Canvas.extend(dot, 0, Integer.MAX_VALUE, 0, Integer.MAX_VALUE))
+                .isInstanceOf(InvalidInputException.class);
     }
 
     @Test

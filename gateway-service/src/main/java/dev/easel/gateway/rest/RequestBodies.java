@@ -1,7 +1,12 @@
 package dev.easel.gateway.rest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.validation.Violation;
 import java.io.IOException;
@@ -10,6 +15,29 @@ import java.util.List;
 
 /** Reads request bodies under the configured size limit, with problem+json answers for what is wrong. */
 public final class RequestBodies {
+
+    /** Deepest nesting of a request body: a job nests three levels, its metadata eight. */
+    static final int MAX_NESTING = 16;
+    /** Most tokens in a request body: a job has a few dozen, its 4 KiB of metadata at most ~2,000. */
+    static final long MAX_TOKENS = 10_000;
+    /** Longest number: more digits than a double or a long can hold mean nothing. */
+    static final int MAX_NUMBER_LENGTH = 64;
+
+    /**
+     * The wire mapper with bounds on what it builds: however large a body, parsing it holds at most
+     * {@value #MAX_TOKENS} tokens and {@value #MAX_NESTING} levels (a 32 MiB array of empty objects once needed
+     * 1.4 GB of heap). A string may be as long as the body allows: an inline image is one.
+     */
+    private static final ObjectMapper REQUESTS = JsonCodec.mapper().copyWith(JsonFactory.builder()
+            // The wire mapper's own parser setting, which lives in its factory.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxTokenCount(MAX_TOKENS)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build());
 
     private RequestBodies() {
     }
@@ -51,11 +79,15 @@ public final class RequestBodies {
      */
     public static JsonNode json(byte[] bytes) {
         try {
-            JsonNode node = JsonCodec.mapper().readTree(bytes);
+            JsonNode node = REQUESTS.readTree(bytes);
             if (node == null || node.isMissingNode()) {
                 throw malformed("the request body is empty");
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            String message = "the request body is too complex: " + e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+            throw new ApiException(400, "invalid_request", "Invalid request", message,
+                    List.of(new Violation(Violation.BODY, Violation.TOO_LARGE, message)));
         } catch (JsonProcessingException e) {
             throw malformed("the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

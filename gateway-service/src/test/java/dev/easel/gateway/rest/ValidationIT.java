@@ -13,6 +13,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -41,9 +42,9 @@ class ValidationIT {
         String i2i = "'kind': 'image-to-image', 'image': '" + PNG_16 + "'";
         return Stream.of(
                 // the JSON shape
-                invalid("an unknown field", "{'prompt': 'x', 'colour': 'red'}", error("colour", "unknown_field")),
+                invalid("an unknown field", "{'prompt': 'x', 'colour': 'red'}", error("", "unknown_field")),
                 invalid("an unknown outpaint side", "{" + outpaint + ", 'outpaint': {'left': 8, 'middle': 8}}",
-                        error("outpaint.middle", "unknown_field")),
+                        error("outpaint", "unknown_field")),
                 invalid("a prompt that is a number", "{'prompt': 42}", error("prompt", "invalid_type")),
                 invalid("a width that is a string", "{'prompt': 'x', 'width': '64'}", error("width", "invalid_type")),
                 invalid("a fractional step count", "{'prompt': 'x', 'steps': 2.5}", error("steps", "invalid_type")),
@@ -138,6 +139,12 @@ class ValidationIT {
                         error("outpaint.left", "not_multiple_of_stride")),
                 invalid("an outpaint canvas above the model maximum", "{" + outpaint + ", 'outpaint': {'right': 248}}",
                         error("outpaint.right", "out_of_range")),
+                invalid("an outpaint canvas resized to width and height but grown past 4 x the model maximum",
+                        "{" + outpaint + ", 'width': 64, 'height': 64, 'outpaint': {'left': 1008, 'right': 8}}",
+                        error("outpaint.right", "out_of_range")),
+                invalid("an outpaint extent of 2^30 with width and height",
+                        "{" + outpaint + ", 'width': 64, 'height': 64, 'outpaint': {'top': 1073741824}}",
+                        error("outpaint.top", "out_of_range")),
                 invalid("outpaint extents that are all zero", "{" + outpaint + ", 'outpaint': {'left': 0, 'top': 0}}",
                         error("outpaint", "out_of_range")),
                 invalid("outpaint extents on text-to-image", "{'prompt': 'x', 'outpaint': {'left': 8}}",
@@ -150,12 +157,16 @@ class ValidationIT {
                 invalid("an unknown cache mode", "{'prompt': 'x', 'cache': 'sometimes'}", error("cache", "unsupported_value")),
                 invalid("metadata above 4 KiB", "{'prompt': 'x', 'metadata': {'note': '" + "m".repeat(4100) + "'}}",
                         error("metadata", "too_large")),
+                invalid("metadata nested 9 levels", "{'prompt': 'x', 'metadata': " + nested(9, "1") + "}",
+                        error("metadata", "too_large")),
+                invalid("metadata nested 9 levels in an array", "{'prompt': 'x', 'metadata': {'a': " + nestedArrays(8) + "}}",
+                        error("metadata", "too_large")),
                 invalid("a NUL character in metadata", "{'prompt': 'x', 'metadata': {'note': 'a\\u0000'}}",
                         error("metadata", "unsupported_value")),
                 // several at once
                 invalid("eight violations at once",
                         "{'prompt': '', 'width': 100, 'steps': 0, 'scheduler': 'plms', 'seed': 1.5, 'colour': 1, 'cache': 'x', 'num_images': 9}",
-                        error("colour", "unknown_field"), error("seed", "invalid_type"), error("prompt", "required"),
+                        error("", "unknown_field"), error("seed", "invalid_type"), error("prompt", "required"),
                         error("width", "not_multiple_of_stride"), error("steps", "out_of_range"),
                         error("scheduler", "unsupported_value"), error("num_images", "out_of_range"),
                         error("cache", "unsupported_value")),
@@ -196,6 +207,11 @@ class ValidationIT {
                         "input.start_deadline_seconds", 86400),
                 accepted("metadata of exactly 4 KiB", "{'prompt': 'x', 'metadata': {'n': '" + "m".repeat(4096 - 8) + "'}}",
                         "metadata.n", "m".repeat(4096 - 8)),
+                accepted("an outpaint canvas of 4 x the model maximum, resized to width and height",
+                        "{'kind': 'outpaint', 'image': '" + PNG_16 + "', 'width': 64, 'height': 64, "
+                                + "'outpaint': {'left': 1008}}", "input.outpaint.left", 1008),
+                accepted("metadata nested 8 levels", "{'prompt': 'x', 'metadata': " + nested(8, "1") + "}",
+                        "metadata.a.a.a.a.a.a.a.a", 1),
                 accepted("cache bypass", "{'prompt': 'x', 'cache': 'bypass'}", "input.cache", "bypass"),
                 accepted("a Chinese prompt", "{'prompt': '一个红色的圆'}", "input.prompt", "一个红色的圆"));
     }
@@ -232,6 +248,24 @@ class ValidationIT {
                         400, "invalid_request", error("", "invalid_type")),
                 malformed("a repeated key", r -> r.contentType("application/json").body("{\"prompt\": \"a\", \"prompt\": \"b\"}")
                         .post("/v1/jobs"), 400, "invalid_request", error("", "malformed_json")),
+                malformed("a body nested 16 levels: parsed, then its metadata refused", r -> r.contentType("application/json")
+                        .body(json("{'prompt': 'x', 'metadata': " + nested(15, "1") + "}")).post("/v1/jobs"),
+                        400, "invalid_request", error("metadata", "too_large")),
+                malformed("a body nested 17 levels", r -> r.contentType("application/json")
+                        .body(json("{'prompt': 'x', 'metadata': " + nested(16, "1") + "}")).post("/v1/jobs"),
+                        400, "invalid_request", error("", "too_large")),
+                malformed("a body of 10,000 tokens: parsed, then its metadata refused", r -> r.contentType("application/json")
+                        .body(tokens(10_000)).post("/v1/jobs"), 400, "invalid_request", error("metadata", "too_large")),
+                malformed("a body of 10,001 tokens", r -> r.contentType("application/json")
+                        .body(tokens(10_001)).post("/v1/jobs"), 400, "invalid_request", error("", "too_large")),
+                malformed("32 MiB of empty objects (once 1.4 GB of heap to parse)", r -> r.contentType("application/json")
+                        .body(emptyObjects((int) MAX_BODY_BYTES)).post("/v1/jobs"), 400, "invalid_request", error("", "too_large")),
+                malformed("a number of 64 digits: parsed, then refused as a seed", r -> r.contentType("application/json")
+                        .body("{\"prompt\": \"x\", \"seed\": " + "1".repeat(64) + "}").post("/v1/jobs"),
+                        400, "invalid_request", error("seed", "invalid_type")),
+                malformed("a number of 65 digits", r -> r.contentType("application/json")
+                        .body("{\"prompt\": \"x\", \"seed\": " + "1".repeat(65) + "}").post("/v1/jobs"),
+                        400, "invalid_request", error("", "too_large")),
                 malformed("trailing data after the object", r -> r.contentType("application/json").body("{\"prompt\": \"a\"} {}")
                         .post("/v1/jobs"), 400, "invalid_request", error("", "malformed_json")),
                 malformed("bytes that are not UTF-8", r -> r.contentType("application/json")
@@ -330,6 +364,43 @@ class ValidationIT {
 
     private static byte[] json(String singleQuoted) {
         return singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code levels} objects, each the value of the next one's field {@code a}, around {@code leaf}. */
+    private static String nested(int levels, String leaf) {
+        return "{'a': ".repeat(levels) + leaf + "}".repeat(levels);
+    }
+
+    private static String nestedArrays(int levels) {
+        return "[".repeat(levels) + "1" + "]".repeat(levels);
+    }
+
+    /**
+     * A job of exactly {@code count} JSON tokens (each bracket, name and value is one): its metadata holds an array
+     * of zeros.
+     */
+    private static byte[] tokens(int count) {
+        // {, "prompt", "x", "metadata", {, "a", [ ... ], }, }: ten tokens around the zeros.
+        String zeros = String.join(",", Collections.nCopies(count - 10, "0"));
+        return json("{'prompt': 'x', 'metadata': {'a': [" + zeros + "]}}");
+    }
+
+    /** {@code {"metadata": [{}, {}, ...]}} of exactly {@code size} bytes. */
+    private static byte[] emptyObjects(int size) {
+        byte[] head = "{\"metadata\": [".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[size];
+        System.arraycopy(head, 0, body, 0, head.length);
+        int at = head.length;
+        while (at + 3 <= size - 2) {
+            body[at++] = '{';
+            body[at++] = '}';
+            body[at++] = ',';
+        }
+        body[at - 1] = ' ';
+        Arrays.fill(body, at, size - 2, (byte) ' ');
+        body[size - 2] = ']';
+        body[size - 1] = '}';
+        return body;
     }
 
     private static byte[] oversizedJson() {

@@ -9,6 +9,7 @@ import dev.easel.common.job.ImageRef;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.job.JobStage;
 import dev.easel.common.trace.TraceParent;
+import dev.easel.common.validation.DataUrlImageInspector;
 import dev.easel.engine.EngineException;
 import dev.easel.engine.GenerationCanceledException;
 import dev.easel.engine.Timings;
@@ -93,9 +94,13 @@ public class JobRunner {
             return run.execute();
         } catch (TransientJobException e) {
             return deliveries.transientFailure(job, delivery, run.lane, e.code(), e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // What a job needs beyond this worker's heap it needs on the next worker too: failed, not retried.
+            Log.errorf(e, "job %s: ran out of memory; failed without another attempt", job.jobId());
+            return run.failed("resources_exhausted", "the job needs more memory than a worker has");
         } catch (RuntimeException | Error e) {
-            // An engine bug, an unexpected provider error, a native library that failed to link, memory that ran
-            // out for one large batch: the next attempt may run on another worker, and the last one dead-letters
+            // An engine bug, an unexpected provider error, a native library that failed to link: the next attempt
+            // may run on another worker, and the last one dead-letters
             // the job instead of leaving it unfinished.
             return deliveries.transientFailure(job, delivery, run.lane, "internal_error",
                     e.getClass().getSimpleName() + ": " + e.getMessage(), e);
@@ -292,7 +297,8 @@ public class JobRunner {
             if (bytes == null) {
                 throw new EngineException("image_invalid", field + " " + ref.wire() + " no longer exists", false, null);
             }
-            return ImageCodec.decode(bytes, Long.MAX_VALUE, field);
+            // Whatever the request says: no input above what an upload may be is decoded.
+            return ImageCodec.decode(bytes, DataUrlImageInspector.DEFAULT_MAX_PIXELS, field);
         }
 
         private byte[] readUpload(String uploadId) {
