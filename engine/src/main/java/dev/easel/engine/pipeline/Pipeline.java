@@ -1,9 +1,7 @@
 package dev.easel.engine.pipeline;
 
 import dev.easel.common.job.InpaintArea;
-import dev.easel.common.job.JobKind;
 import dev.easel.common.job.JobStage;
-import dev.easel.common.model.ModelLimits;
 import dev.easel.engine.BatchNoise;
 import dev.easel.engine.EngineException;
 import dev.easel.engine.GenerationCanceledException;
@@ -92,7 +90,7 @@ public final class Pipeline {
     public Generation generate(GenerationRequest request, ProgressListener listener, BooleanSupplier canceled) {
         long start = System.nanoTime();
         Timings timings = new Timings();
-        validate(request);
+        GenerationChecks.check(request, model);
         List<BufferedImage> images = switch (request.kind()) {
             case TEXT_TO_IMAGE -> sample(request, null, null, 0, listener, canceled, timings).images;
             case IMAGE_TO_IMAGE -> imageToImage(request, listener, canceled, timings);
@@ -196,29 +194,64 @@ public final class Pipeline {
 
     /**
      * The shared loop. {@code init} is the canvas to start from (null: pure noise), {@code mask} the area to
-     * generate within it (null: everywhere), {@code startStep} the first scheduler step to run.
+     * generate within it (null: everywhere), {@code startStep} the first scheduler step to run. Three phases, each
+     * announced and timed: encoding (prompt, noise, starting latents), denoising, decoding.
      */
     private Sampled sample(GenerationRequest request, BufferedImage init, Mask mask, int startStep,
                            ProgressListener listener, BooleanSupplier canceled, Timings timings) {
-        int batch = request.numImages();
-        int scale = model.pkg().vaeScaleFactor();
-        int channels = model.pkg().latentChannels();
-        int width = init == null ? request.width() : init.getWidth();
-        int height = init == null ? request.height() : init.getHeight();
-        int h = height / scale;
-        int w = width / scale;
-        int perImage = channels * h * w;
+        Latents shape = new Latents(request.numImages(), model.pkg().latentChannels(), model.pkg().vaeScaleFactor(),
+                init == null ? request.width() : init.getWidth(), init == null ? request.height() : init.getHeight());
         if (init != null && startStep >= request.steps()) {
             // strength 0: nothing is re-noised, so nothing is generated; the input comes back as it was.
             List<BufferedImage> copies = new ArrayList<>();
-            for (int b = 0; b < batch; b++) {
+            for (int b = 0; b < shape.batch(); b++) {
                 copies.add(Canvas.rgb(init));
             }
             return new Sampled(copies);
         }
-
         listener.stage(JobStage.ENCODING);
         long t = System.nanoTime();
+        Start start = encode(request, init, mask, startStep, shape, timings);
+        timings.addWall(Timings.Stage.ENCODING, System.nanoTime() - t);
+
+        listener.stage(JobStage.DENOISING);
+        t = System.nanoTime();
+        float[] latents = denoise(request, start, startStep, shape, listener, canceled, timings);
+        timings.addWall(Timings.Stage.DENOISING, System.nanoTime() - t);
+
+        listener.stage(JobStage.DECODING);
+        t = System.nanoTime();
+        List<BufferedImage> images = decode(latents, shape, timings);
+        timings.addWall(Timings.Stage.DECODING, System.nanoTime() - t);
+        return new Sampled(images);
+    }
+
+    /** The latent batch's shape: {@code batch} images of {@code channels} × {@code h()} × {@code w()}. */
+    private record Latents(int batch, int channels, int scale, int width, int height) {
+        int h() {
+            return height / scale;
+        }
+
+        int w() {
+            return width / scale;
+        }
+
+        int perImage() {
+            return channels * h() * w();
+        }
+    }
+
+    /**
+     * Where denoising starts: the prompt's context, the noise and scheduler, the starting latents, and for a masked
+     * run the known image's latents ({@code clean}) with the noise they are re-noised with at every step.
+     */
+    private record Start(TextEncoder.Encoded context, NoiseSource noise, Scheduler scheduler, float[] clean,
+                         float[] initialNoise, float[] latents, float[] latentMask, float[] extraInput) {
+    }
+
+    private Start encode(GenerationRequest request, BufferedImage init, Mask mask, int startStep, Latents shape,
+                         Timings timings) {
+        int batch = shape.batch();
         TextEncoder.Encoded context = context(request, batch, timings);
         List<NoiseSource> sources = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -230,13 +263,13 @@ public final class Pipeline {
 
         float[] clean = null;
         if (init != null) {
-            float[] one = model.vae().encode(Canvas.toTensor(init), 1, height, width, timings);
-            clean = new float[batch * perImage];
+            float[] one = model.vae().encode(Canvas.toTensor(init), 1, shape.height(), shape.width(), timings);
+            clean = new float[batch * shape.perImage()];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(one, 0, clean, b * perImage, perImage);
+                System.arraycopy(one, 0, clean, b * shape.perImage(), shape.perImage());
             }
         }
-        float[] initialNoise = noise.gaussian(batch * perImage);
+        float[] initialNoise = noise.gaussian(batch * shape.perImage());
         float[] latents;
         if (clean == null || startStep == 0) {
             latents = new float[initialNoise.length];
@@ -247,53 +280,62 @@ public final class Pipeline {
         } else {
             latents = scheduler.addNoise(clean, initialNoise, startStep);
         }
-        float[] latentMask = mask == null ? null : mask.toLatentGrid(scale);
-        float[] extraInput = denoiserExtraInput(mask, latentMask, init, batch, height, width, timings);
-        timings.addWall(Timings.Stage.ENCODING, System.nanoTime() - t);
+        float[] latentMask = mask == null ? null : mask.toLatentGrid(shape.scale());
+        float[] extraInput = denoiserExtraInput(mask, latentMask, init, batch, shape.height(), shape.width(), timings);
+        return new Start(context, noise, scheduler, clean, initialNoise, latents, latentMask, extraInput);
+    }
 
-        listener.stage(JobStage.DENOISING);
-        t = System.nanoTime();
+    private float[] denoise(GenerationRequest request, Start start, int startStep, Latents shape,
+                            ProgressListener listener, BooleanSupplier canceled, Timings timings) {
         int steps = request.steps();
+        int channels = shape.channels();
+        int plane = shape.h() * shape.w();
+        Scheduler scheduler = start.scheduler();
+        float[] extraInput = start.extraInput();
+        float[] latents = start.latents();
         int inChannels = extraInput == null ? channels : model.denoiser().inChannels();
-        try (Denoiser.Bound unet = model.denoiser().bind(batch, inChannels, channels, h, w, context, request.guidanceScale())) {
+        try (Denoiser.Bound unet = model.denoiser().bind(shape.batch(), inChannels, channels, shape.h(), shape.w(),
+                start.context(), request.guidanceScale())) {
             for (int i = startStep; i < steps; i++) {
                 if (canceled.getAsBoolean()) {
                     throw new GenerationCanceledException(i - startStep + 1);
                 }
                 float[] input = scheduler.scaleModelInput(latents, i);
                 if (extraInput != null) {
-                    input = concatChannels(input, channels, extraInput, inChannels - channels, batch, h * w);
+                    input = LatentOps.concatChannels(input, channels, extraInput, inChannels - channels, shape.batch(),
+                            plane);
                 }
                 float[] output = unet.predict(input, scheduler.timestep(i), timings);
-                Scheduler.Step step = scheduler.step(output, i, latents, noise);
+                Scheduler.Step step = scheduler.step(output, i, latents, start.noise());
                 latents = step.prevSample();
-                if (latentMask != null && extraInput == null) {
-                    float[] known = i + 1 < steps ? scheduler.addNoise(clean, initialNoise, i + 1) : clean;
-                    blend(latents, known, latentMask, batch, channels, h * w);
+                if (start.latentMask() != null && extraInput == null) {
+                    float[] known = i + 1 < steps
+                            ? scheduler.addNoise(start.clean(), start.initialNoise(), i + 1) : start.clean();
+                    LatentOps.blend(latents, known, start.latentMask(), shape.batch(), channels, plane);
                 }
                 int done = i - startStep + 1;
                 int total = steps - startStep;
                 // A preview renders from its own copy of this step's estimate, whenever and wherever it is asked for.
                 float[] estimate = done % previewEvery == 0 || done == total ? step.predOriginal().clone() : null;
-                listener.step(done, total, estimate == null ? null : () -> preview.render(estimate, h, w, width, height));
+                listener.step(done, total, estimate == null ? null
+                        : () -> preview.render(estimate, shape.h(), shape.w(), shape.width(), shape.height()));
             }
         }
-        timings.addWall(Timings.Stage.DENOISING, System.nanoTime() - t);
+        return latents;
+    }
 
-        listener.stage(JobStage.DECODING);
-        t = System.nanoTime();
+    private List<BufferedImage> decode(float[] latents, Latents shape, Timings timings) {
         for (float v : latents) {
             if (!Float.isFinite(v)) {
                 throw new EngineException("numerical_error", "the sampler produced non-finite latents", false, null);
             }
         }
-        float[] pixels = model.vae().decode(latents, batch, h, w, timings);
+        float[] pixels = model.vae().decode(latents, shape.batch(), shape.h(), shape.w(), timings);
         List<BufferedImage> images = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            images.add(Canvas.fromTensor(pixels, b, width, height));
+        for (int b = 0; b < shape.batch(); b++) {
+            images.add(Canvas.fromTensor(pixels, b, shape.width(), shape.height()));
         }
-        timings.addWall(Timings.Stage.DECODING, System.nanoTime() - t);
-        return new Sampled(images);
+        return images;
     }
 
     /** Unconditional rows then conditional rows, each repeated per image; only conditional rows without guidance. */
@@ -336,77 +378,5 @@ public final class Pipeline {
             System.arraycopy(masked, 0, out, b * per + cells, masked.length);
         }
         return out;
-    }
-
-    private static float[] concatChannels(float[] a, int ca, float[] b, int cb, int batch, int plane) {
-        float[] out = new float[batch * (ca + cb) * plane];
-        for (int n = 0; n < batch; n++) {
-            System.arraycopy(a, n * ca * plane, out, n * (ca + cb) * plane, ca * plane);
-            System.arraycopy(b, n * cb * plane, out, n * (ca + cb) * plane + ca * plane, cb * plane);
-        }
-        return out;
-    }
-
-    /** {@code latents = m·latents + (1 − m)·known}, the mask broadcast over channels and images. */
-    private static void blend(float[] latents, float[] known, float[] mask, int batch, int channels, int plane) {
-        for (int n = 0; n < batch * channels; n++) {
-            int base = n * plane;
-            for (int i = 0; i < plane; i++) {
-                float m = mask[i];
-                latents[base + i] = m * latents[base + i] + (1f - m) * known[base + i];
-            }
-        }
-    }
-
-    private void validate(GenerationRequest request) {
-        ModelLimits limits = model.pkg().limits();
-        if (!limits.kinds().contains(request.kind())) {
-            throw new InvalidInputException("unsupported_kind", "kind", limits.id() + " does not serve " + request.kind().wireName());
-        }
-        if (!limits.schedulers().contains(request.scheduler()) || !Schedulers.supports(request.scheduler(), model.pkg().schedulerConfig())) {
-            throw new InvalidInputException("unsupported_scheduler", "scheduler",
-                    limits.id() + " cannot sample with " + request.scheduler().wireName() + " (supports " + limits.schedulers() + ")");
-        }
-        checkSize("width", request.width(), limits.maxWidth(), limits.pixelStride());
-        checkSize("height", request.height(), limits.maxHeight(), limits.pixelStride());
-        if (request.steps() < 1 || request.steps() > 150) {
-            throw new InvalidInputException("out_of_range", "steps", "steps must be 1–150");
-        }
-        if (!Double.isFinite(request.guidanceScale()) || request.guidanceScale() < 0) {
-            throw new InvalidInputException("out_of_range", "guidance_scale", "guidance_scale must be a finite number ≥ 0");
-        }
-        if (request.numImages() < 1 || request.numImages() > 4) {
-            throw new InvalidInputException("out_of_range", "num_images", "num_images must be 1–4");
-        }
-        if (request.kind() != JobKind.TEXT_TO_IMAGE && request.image() == null) {
-            throw new InvalidInputException("required", "image", request.kind().wireName() + " needs an input image");
-        }
-        if (request.strength() < 0 || request.strength() > 1 || Double.isNaN(request.strength())) {
-            throw new InvalidInputException("out_of_range", "strength", "strength must be 0–1");
-        }
-        if (request.kind() == JobKind.INPAINT) {
-            if (request.mask() == null) {
-                throw new InvalidInputException("required", "mask", "inpaint needs a mask");
-            }
-            if (request.mask().getWidth() != request.image().getWidth() || request.mask().getHeight() != request.image().getHeight()) {
-                throw new InvalidInputException("mask_mismatch", "mask", "mask is " + request.mask().getWidth() + "×" + request.mask().getHeight()
-                        + " but the image is " + request.image().getWidth() + "×" + request.image().getHeight());
-            }
-        }
-        if (request.kind() == JobKind.OUTPAINT) {
-            var e = request.outpaint();
-            if (e == null || e.left() + e.right() + e.top() + e.bottom() == 0) {
-                throw new InvalidInputException("required", "outpaint", "outpaint needs at least one non-zero extent");
-            }
-        }
-    }
-
-    private static void checkSize(String field, int value, int max, int stride) {
-        if (value % stride != 0) {
-            throw new InvalidInputException("not_multiple_of_stride", field, field + " " + value + " is not a multiple of " + stride);
-        }
-        if (value < stride || value > max) {
-            throw new InvalidInputException("out_of_range", field, field + " " + value + " is outside " + stride + "–" + max);
-        }
     }
 }
