@@ -9,9 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code tEXt} chunks every output PNG carries: {@code parameters} is the normalised request as JSON
- * (input images replaced by their SHA-256, the seed of this very image filled in), plus the model and
- * the software that made it — enough to reproduce the image.
+ * The {@code tEXt} chunks every output PNG carries: {@code parameters} is the normalised request as JSON (the
+ * seed of this very image filled in), plus the model and the software that made it. Input images are named only as
+ * present, never by reference or hash: whoever holds an output image must learn nothing that reads, finds or
+ * recognises the input it was made from.
  */
 public final class PngParameters {
 
@@ -23,10 +24,10 @@ public final class PngParameters {
         parameters.put("seed", seed);
         parameters.remove("metadata");
         if (spec.image() != null) {
-            parameters.put("image", describe(spec.image()));
+            parameters.put("image", INPUT);
         }
         if (spec.mask() != null) {
-            parameters.put("mask", describe(spec.mask()));
+            parameters.put("mask", INPUT);
         }
         Map<String, String> text = new LinkedHashMap<>();
         text.put("parameters", parameters.toString());
@@ -35,10 +36,6 @@ public final class PngParameters {
         return text;
     }
 
-    private static String describe(ImageRef ref) {
-        return switch (ref) {
-            case ImageRef.DataUrl dataUrl -> "sha256:" + dataUrl.sha256();
-            case ImageRef.Upload upload -> "upload:" + upload.id();
-        };
-    }
+    /** What an output says of an input image: that there was one. */
+    static final String INPUT = "an input image";
 }

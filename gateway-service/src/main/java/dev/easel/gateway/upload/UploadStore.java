@@ -53,19 +53,6 @@ public class UploadStore implements ImageInspector {
         return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
     }
 
-    /**
-     * Stores a job's image file part under its content hash, as inline images are, so that a retried multipart
-     * request names the same image and its Idempotency-Key finds the first job.
-     *
-     * @throws InvalidRequestException as {@link #store}
-     */
-    public ImageRef.Upload stage(byte[] bytes, String field) {
-        ImageInfo info = inspect(bytes, field);
-        String id = contentId(info);
-        put(id, bytes, info);
-        return new ImageRef.Upload(id);
-    }
-
     private ImageInfo inspect(byte[] bytes, String field) {
         try {
             return inspector.inspectBytes(bytes);
@@ -79,10 +66,6 @@ public class UploadStore implements ImageInspector {
                         .metadata(Map.of("width", Integer.toString(info.width()),
                                 "height", Integer.toString(info.height()), "sha256", info.sha256())),
                 RequestBody.fromBytes(bytes));
-    }
-
-    private static String contentId(ImageInfo info) {
-        return "sha256-" + info.sha256().substring(0, 40);
     }
 
     private static byte[] randomBytes() {
@@ -113,13 +96,14 @@ public class UploadStore implements ImageInspector {
     }
 
     /**
-     * Moves an inline image to storage so that job rows and Kafka messages carry a short reference; the id is
-     * the content hash, so the same image inlined twice is stored once.
+     * Moves an inline image (or a multipart file part) to storage so that job rows and Kafka messages carry a short
+     * reference. The id is random, as an upload's is: an id derived from the content would tell anyone who has the
+     * image whether it was ever submitted, and let them name it.
      *
      * @param info what validation already read from the image's header
      */
     public ImageRef.Upload stage(ImageRef.DataUrl image, ImageInfo info) {
-        String id = contentId(info);
+        String id = HexFormat.of().formatHex(randomBytes());
         put(id, image.bytes(), info);
         return new ImageRef.Upload(id);
     }

@@ -139,7 +139,11 @@ class SystemIT {
                 {"kind": "image-to-image", "prompt": "a green circle", "image": "upload:%s", "strength": 0.6, "seed": 1}"""
                 .formatted(id));
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
-        assertThat(size(fetch(job.path("output").path("images").get(0).path("url").asText()))).containsExactly(64, 64);
+        byte[] output = fetch(job.path("output").path("images").get(0).path("url").asText());
+        assertThat(size(output)).containsExactly(64, 64);
+        // Whoever holds the output learns nothing that reads the input: no reference, no hash.
+        String text = new String(output, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("parameters").contains("an input image").doesNotContain(id).doesNotContain("upload:");
     }
 
     @Test
