@@ -134,7 +134,7 @@ public class JobResource {
         // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
         Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
         if (!wait.isZero()) {
-            job = job.chain(admitted -> onWorker(() -> waiter.awaitFinished(admitted, wait)));
+            job = job.chain(admitted -> waiter.awaitFinished(admitted, wait));
         }
         return job.chain(admitted -> admitted.jobStatus() == JobStatus.QUEUED
                 // The answer is built and written on the request's own event loop, not on the writer or Redis

@@ -1,4 +1,4 @@
-package dev.easel.gateway.admission;
+package dev.easel.gateway.updates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,16 +20,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A plain job (no input images, no Idempotency-Key) is admitted on the event loop that read it
- * ({@link JobAdmission#submit}): it is accepted while every thread of the worker pool is held by requests
- * that wait for their jobs ({@code Prefer: wait}). Admitted on a worker thread, it would wait with the rest.
+ * {@code Prefer: wait} holds no thread while it waits ({@link JobWaiter}): with many more waiting requests than the
+ * worker pool has threads, a read (a blocking endpoint) and a plain submit are answered while every wait is still
+ * pending. When each wait held a worker thread, the read queued behind them for the whole wait.
  */
 @QuarkusTest
 @TestProfile(SmallWorkerPool.class)
-class JobAdmissionIT {
+class JobWaiterIT {
 
-    private static final int WAITING_CLIENTS = SmallWorkerPool.THREADS + 8;
-    private static final int WAIT_SECONDS = 6;
+    private static final int WAITING_CLIENTS = 300;
+    private static final int WAIT_SECONDS = 8;
 
     @TestHTTPResource("/")
     URL base;
@@ -38,30 +38,30 @@ class JobAdmissionIT {
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
-    void aPlainJobIsAcceptedWhileEveryWorkerThreadIsTaken() throws Exception {
+    void readsAndSubmitsAreAnsweredWhileThreeHundredRequestsWait() throws Exception {
         String run = UUID.randomUUID().toString();
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < WAITING_CLIENTS; i++) {
-            // No worker takes these jobs: each request holds a worker thread for the whole wait.
+            // No worker takes these jobs: each request waits its whole WAIT_SECONDS.
             waiting.add(http.sendAsync(post("{\"prompt\": \"waited for " + run + " " + i + "\"}")
                     .header("Prefer", "wait=" + WAIT_SECONDS).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(1_000);
-        // A blocking endpoint is not answered now: the pool is taken.
-        CompletableFuture<HttpResponse<String>> read = http.sendAsync(HttpRequest.newBuilder(
-                base.toURI().resolve("/v1/jobs/" + UUID.randomUUID())).GET().build(), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(1_000);
-        assertThat(read).as("a read while the worker pool is taken").isNotDone();
+        Thread.sleep(1_500);
 
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(base.toURI().resolve("/v1/jobs/" + UUID.randomUUID()))
+                .timeout(Duration.ofSeconds(WAIT_SECONDS)).GET().build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> accepted = http.send(post("{\"prompt\": \"not waited for " + run + "\"}").build(),
                 HttpResponse.BodyHandlers.ofString());
+        long stillWaiting = waiting.stream().filter(answer -> !answer.isDone()).count();
 
+        assertThat(read.statusCode()).isEqualTo(404);
         assertThat(accepted.statusCode()).isEqualTo(202);
-        assertThat(accepted.body()).contains("\"status\":\"queued\"");
-        assertThat(read).as("the read, still behind the waiting requests").isNotDone();
-        assertThat(read.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+        assertThat(stillWaiting).as("requests still waiting when the read and the submit were answered")
+                .isEqualTo(WAITING_CLIENTS);
         for (CompletableFuture<HttpResponse<String>> answer : waiting) {
-            assertThat(answer.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+            HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            assertThat(response.body()).contains("\"status\":\"queued\"");
         }
     }
 
