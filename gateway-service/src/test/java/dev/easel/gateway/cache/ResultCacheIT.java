@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.easel.common.event.JobError;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
@@ -19,19 +18,11 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -65,49 +56,6 @@ class ResultCacheIT {
     @AfterEach
     void stopWorker() {
         worker.close();
-    }
-
-    @Test
-    void fiftyConcurrentIdenticalSubmitsRunOnceAndAllGetItsImages() throws Exception {
-        String body = "{\"prompt\": \"a red circle " + UUID.randomUUID() + "\", \"seed\": 42}";
-        List<Response> answers = new ArrayList<>();
-        try (ExecutorService clients = Executors.newFixedThreadPool(50)) {
-            List<Future<Response>> pending = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                pending.add(clients.submit(() -> submit(body)));
-            }
-            for (Future<Response> answer : pending) {
-                answers.add(answer.get());
-            }
-        }
-        assertThat(answers).extracting(Response::statusCode).containsOnly(202);
-        List<String> ids = answers.stream().map(r -> r.<String>path("id")).toList();
-        assertThat(new HashSet<>(ids)).hasSize(50);
-        assertThat(answers).extracting(r -> r.<String>path("cache")).containsOnly("miss", "coalesced")
-                .filteredOn("miss"::equals).hasSize(1);
-
-        Map<String, List<JobRequested>> published = worker.drainAll(Duration.ofSeconds(2), WAIT);
-        List<String> run = ids.stream().filter(published::containsKey).toList();
-        assertThat(run).as("jobs handed to workers").hasSize(1);
-        String leader = run.getFirst();
-        assertThat(published.get(leader)).hasSize(1);
-        answers.stream().filter(r -> "coalesced".equals(r.path("cache")))
-                .forEach(r -> assertThat(r.<String>path("cache_source.job_id")).isEqualTo(leader));
-
-        succeed(leader, 42);
-        for (String id : ids) {
-            await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
-        }
-        Set<String> keys = new HashSet<>();
-        for (String id : ids) {
-            Response job = get(id);
-            keys.add(pathOf(job.path("output.images[0].url")));
-            if (!id.equals(leader)) {
-                assertThat(job.<Integer>path("attempts")).isZero();
-                assertThat(job.<Integer>path("metrics.inference_ms")).isZero();
-            }
-        }
-        assertThat(keys).containsExactly("/" + storage.bucket() + "/" + StorageKeys.output(leader, 0));
     }
 
     @Test
@@ -163,63 +111,11 @@ class ResultCacheIT {
         String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
                 .body("{\"prompt\": \"" + prompt + "\", \"seed\": 2}").post("/v1/jobs").path("id");
         worker.take(unstored);
-        succeed(unstored, 2);
+        worker.succeed(unstored, 2, s3, storage.bucket());
         await().atMost(WAIT).until(() -> "succeeded".equals(get(unstored).path("status")));
         Response again = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 2}");
         assertThat(again.<String>path("cache")).isEqualTo("miss");
         worker.take(again.path("id"));
-    }
-
-    @Test
-    void followersOfAFailedJobFailWithItsError() {
-        String body = "{\"prompt\": \"a pink triangle " + UUID.randomUUID() + "\", \"seed\": 3}";
-        String leader = submit(body).path("id");
-        Response follower = submit(body);
-        assertThat(follower.<String>path("cache")).isEqualTo("coalesced");
-        worker.take(leader);
-        worker.publish(new JobEvent.Started(leader, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
-        worker.publish(new JobEvent.Failed(leader, 1, 1, ContractWorker.WORKER_ID, Instant.now(),
-                new JobError("model_error", "the denoiser produced NaN", false)));
-        await().atMost(WAIT).until(() -> "failed".equals(get(follower.path("id")).path("status")));
-        Response failed = get(follower.path("id"));
-        assertThat(failed.<String>path("error.code")).isEqualTo("model_error");
-        assertThat(failed.<String>path("error.message")).contains(leader);
-
-        // The failed job no longer leads: the next identical request runs.
-        Response next = submit(body);
-        assertThat(next.<String>path("cache")).isEqualTo("miss");
-        worker.take(next.path("id"));
-    }
-
-    @Test
-    void whenTheLeaderIsCanceledTheOldestFollowerRunsAndTheOthersFollowIt() {
-        String body = "{\"prompt\": \"a brown circle " + UUID.randomUUID() + "\", \"seed\": 8}";
-        String leader = submit(body).path("id");
-        String older = submit(body).path("id");
-        String younger = submit(body).path("id");
-        JobRequested first = worker.take(leader);
-
-        assertThat(given().post("/v1/jobs/" + leader + "/cancel").<String>path("status")).isEqualTo("canceled");
-        JobRequested promoted = worker.take(older);
-        assertThat(promoted.spec().seed()).isEqualTo(8);
-        // the promoted run's result enters the similar index like the leader's would have
-        assertThat(promoted.similar()).isNotNull().isEqualTo(first.similar());
-        assertThat(promoted.similar().lookup()).isFalse();
-        Response olderView = get(older);
-        assertThat(olderView.<String>path("cache")).isEqualTo("miss");
-        assertThat(olderView.<Object>path("cache_source")).isNull();
-        assertThat(get(younger).<String>path("cache_source.job_id")).isEqualTo(older);
-        assertThat(worker.received(younger, Duration.ofSeconds(1))).isEmpty();
-
-        Response latecomer = submit(body);
-        assertThat(latecomer.<String>path("cache")).isEqualTo("coalesced");
-        assertThat(latecomer.<String>path("cache_source.job_id")).isEqualTo(older);
-
-        succeed(older, 8);
-        for (String id : List.of(older, younger, latecomer.<String>path("id"))) {
-            await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
-        }
-        assertThat(get(leader).<String>path("status")).isEqualTo("canceled");
     }
 
     @Test
@@ -271,7 +167,7 @@ class ResultCacheIT {
         JobRequested stored = worker.take(first);
         assertThat(stored.similar()).as("a storable result goes into the similar-prompt index").isNotNull();
         assertThat(stored.similar().lookup()).as("a pinned seed asks for exactly that image").isFalse();
-        succeed(first, 5);
+        worker.succeed(first, 5, s3, storage.bucket());
 
         Response asked = submit("{\"prompt\": \"红色的大圆形 " + tag + "\", \"cache\": \"similar\"}");
         assertThat(asked.<String>path("cache")).as("no equal text: the worker compares embeddings").isEqualTo("miss");
@@ -305,20 +201,9 @@ class ResultCacheIT {
     private String ranToSuccess(String body, long seed) {
         String id = submit(body).path("id");
         worker.take(id);
-        succeed(id, seed);
+        worker.succeed(id, seed, s3, storage.bucket());
         await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
         return id;
-    }
-
-    /** Plays a worker that stores the image and thumbnail, then reports success. */
-    private void succeed(String id, long seed) {
-        for (String key : List.of(StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0))) {
-            s3.putObject(p -> p.bucket(storage.bucket()).key(key), RequestBody.fromBytes(new byte[] {1, 2, 3}));
-        }
-        worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
-        worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
-                new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, seed, "image/png")),
-                new JobMetrics(2L, 300L, 280L, 10L)));
     }
 
     private double outcomeCount(String outcome) {

@@ -1,10 +1,14 @@
 package dev.easel.gateway.lifecycle;
 
 import dev.easel.common.event.JobEvent;
+import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
+import dev.easel.common.event.ResultImage;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.common.storage.StorageKeys;
 import dev.easel.testsupport.LocalStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Plays a worker against the real broker: reads what the gateway publishes on {@code easel.jobs} (from the
@@ -116,6 +122,17 @@ public final class ContractWorker implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("could not publish " + event, e);
         }
+    }
+
+    /** Plays a worker that stores the job's image and thumbnail in {@code bucket}, then reports success. */
+    public void succeed(String id, long seed, S3Client s3, String bucket) {
+        for (String key : List.of(StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0))) {
+            s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(new byte[] {1, 2, 3}));
+        }
+        publish(new JobEvent.Started(id, 1, 0, WORKER_ID, Instant.now()));
+        publish(new JobEvent.Succeeded(id, 1, 1, WORKER_ID, Instant.now(), List.of(
+                new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, seed, "image/png")),
+                new JobMetrics(2L, 300L, 280L, 10L)));
     }
 
     /** A record of any value on {@code easel.job-events}, as a broken or foreign producer might write one. */
