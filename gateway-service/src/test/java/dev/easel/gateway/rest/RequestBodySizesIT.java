@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 class RequestBodySizesIT {
 
     private static final String BOUNDARY = "easel-size-test";
+    private static final Refusal OVER_THE_BODY_LIMIT = new Refusal(413, "payload_too_large", null);
+    private static final Refusal OVER_THE_IMAGE_LIMIT = new Refusal(400, "image_too_large", null);
+    private static final Refusal NOT_AN_IMAGE = new Refusal(400, "image_invalid", null);
 
     @TestHTTPResource("/")
     URL base;
@@ -84,14 +87,9 @@ class RequestBodySizesIT {
         int size = bytes(sizeClass, limit);
         byte[] image = TestImages.png(16, 16);
         byte[] body = size == 1 ? new byte[] {'7'} : padded(jsonJob(image), size);
-        Answer answer = RawHttp.post(base, "/v1/jobs", "application/json", body, framing);
-        if (size == 1) {
-            assertRefused(answer, 400, "invalid_request", "the request body must be a JSON object");
-        } else if (size > limit) {
-            assertRefused(answer, 413, "payload_too_large", null);
-        } else {
-            assertStaged(answer, 202, image);
-        }
+        judge(RawHttp.post(base, "/v1/jobs", "application/json", body, framing), size, limit,
+                new Refusal(400, "invalid_request", "the request body must be a JSON object"), OVER_THE_BODY_LIMIT,
+                answer -> assertStaged(answer, image));
     }
 
     @ParameterizedTest(name = "{0} bytes, {1}")
@@ -101,14 +99,8 @@ class RequestBodySizesIT {
         int size = bytes(sizeClass, limit);
         byte[] image = TestImages.png(16, 16);
         byte[] body = size == 1 ? new byte[] {'7'} : multipartJob(image, size);
-        Answer answer = RawHttp.post(base, "/v1/jobs", "multipart/form-data; boundary=" + BOUNDARY, body, framing);
-        if (size == 1) {
-            assertRefused(answer, 400, "invalid_request", null);
-        } else if (size > limit) {
-            assertRefused(answer, 413, "payload_too_large", null);
-        } else {
-            assertStaged(answer, 202, image);
-        }
+        judge(RawHttp.post(base, "/v1/jobs", "multipart/form-data; boundary=" + BOUNDARY, body, framing), size, limit,
+                new Refusal(400, "invalid_request", null), OVER_THE_BODY_LIMIT, answer -> assertStaged(answer, image));
     }
 
     @ParameterizedTest(name = "{0} bytes, {1}")
@@ -117,14 +109,8 @@ class RequestBodySizesIT {
         long limit = uploadConfig.maxBytes();
         int size = bytes(sizeClass, limit);
         byte[] image = size == 1 ? new byte[] {(byte) 0x89} : uploadableImage(size);
-        Answer answer = RawHttp.post(base, "/v1/uploads", "image/png", image, framing);
-        if (size == 1) {
-            assertRefused(answer, 400, "image_invalid", null);
-        } else if (size > limit) {
-            assertRefused(answer, 400, "image_too_large", null);
-        } else {
-            assertUploaded(answer, image);
-        }
+        judge(RawHttp.post(base, "/v1/uploads", "image/png", image, framing), size, limit, NOT_AN_IMAGE,
+                OVER_THE_IMAGE_LIMIT, answer -> assertUploaded(answer, image));
     }
 
     @ParameterizedTest(name = "{0} bytes, {1}")
@@ -134,13 +120,28 @@ class RequestBodySizesIT {
         int size = bytes(sizeClass, limit);
         byte[] image = size == 1 ? new byte[] {(byte) 0x89} : uploadableImage(size);
         byte[] body = multipart(List.of(part("file", "in.png", "image/png", image)));
-        Answer answer = RawHttp.post(base, "/v1/uploads", "multipart/form-data; boundary=" + BOUNDARY, body, framing);
+        judge(RawHttp.post(base, "/v1/uploads", "multipart/form-data; boundary=" + BOUNDARY, body, framing), size,
+                limit, NOT_AN_IMAGE, OVER_THE_IMAGE_LIMIT, answer -> assertUploaded(answer, image));
+    }
+
+    /** A problem answer a test expects: status, code, and a phrase of its detail when given. */
+    private record Refusal(int status, String code, String detail) {
+    }
+
+    /** What an accepted body must have led to. */
+    private interface Accepted {
+        void check(Answer answer) throws IOException;
+    }
+
+    /** A 1-byte body is refused as {@code tiny}, one over the path's limit as {@code over}; any other is accepted. */
+    private static void judge(Answer answer, int size, long limit, Refusal tiny, Refusal over, Accepted accepted)
+            throws IOException {
         if (size == 1) {
-            assertRefused(answer, 400, "image_invalid", null);
+            assertRefused(answer, tiny);
         } else if (size > limit) {
-            assertRefused(answer, 400, "image_too_large", null);
+            assertRefused(answer, over);
         } else {
-            assertUploaded(answer, image);
+            accepted.check(answer);
         }
     }
 
@@ -200,8 +201,8 @@ class RequestBodySizesIT {
         return out.toByteArray();
     }
 
-    private void assertStaged(Answer answer, int status, byte[] image) throws IOException {
-        assertThat(answer.status()).as(answer.text()).isEqualTo(status);
+    private void assertStaged(Answer answer, byte[] image) throws IOException {
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
         JsonNode job = JsonCodec.mapper().readTree(answer.body());
         String ref = job.path("input").path("image").asText();
         assertThat(ref).as(answer.text()).startsWith("upload:");
@@ -219,13 +220,13 @@ class RequestBodySizesIT {
         return s3.getObjectAsBytes(get -> get.bucket(storage.bucket()).key(StorageKeys.upload(uploadId))).asByteArray();
     }
 
-    private static void assertRefused(Answer answer, int status, String code, String detail) throws IOException {
-        assertThat(answer.status()).as(answer.text()).isEqualTo(status);
+    private static void assertRefused(Answer answer, Refusal expected) throws IOException {
+        assertThat(answer.status()).as(answer.text()).isEqualTo(expected.status());
         assertThat(answer.headers().get("content-type")).startsWith(Problems.MEDIA_TYPE);
         JsonNode problem = JsonCodec.mapper().readTree(answer.body());
-        assertThat(problem.path("code").asText()).as(answer.text()).isEqualTo(code);
-        if (detail != null) {
-            assertThat(answer.text()).contains(detail);
+        assertThat(problem.path("code").asText()).as(answer.text()).isEqualTo(expected.code());
+        if (expected.detail() != null) {
+            assertThat(answer.text()).contains(expected.detail());
         }
     }
 }
