@@ -347,41 +347,57 @@ public final class JobRequestValidator {
     }
 
     private int canvasSide(Axis axis, OutpaintExtents outpaint, int stride, int max) {
-        if (imageInfo == null || outpaint == null) {
+        GrownSide grown = grownSide(axis, outpaint);
+        if (grown == null) {
             return 0;
         }
-        int imageSide = axis == Axis.WIDTH ? imageInfo.width() : imageInfo.height();
-        int near = axis == Axis.WIDTH ? outpaint.left() : outpaint.top();
-        int far = axis == Axis.WIDTH ? outpaint.right() : outpaint.bottom();
-        long canvas = (long) imageSide + near + far;
-        String field = far > 0 ? "outpaint." + axis.far : near > 0 ? "outpaint." + axis.near : "image";
-        String sum = "image " + axis.field + " " + imageSide + " + " + axis.near + " " + near + " + " + axis.far + " "
-                + far + " = " + canvas;
-        if (canvas > max) {
-            add(field, Violation.OUT_OF_RANGE, sum + " exceeds the maximum " + max + " of " + model.id()
+        String field = grown.field("image");
+        if (grown.size() > max) {
+            add(field, Violation.OUT_OF_RANGE, grown.sum() + " exceeds the maximum " + max + " of " + model.id()
                     + " — set width and height to resize the canvas");
             return 0;
         }
-        if (canvas % stride != 0) {
-            add(field, Violation.NOT_MULTIPLE_OF_STRIDE, sum + " is not a multiple of " + stride);
+        if (grown.size() % stride != 0) {
+            add(field, Violation.NOT_MULTIPLE_OF_STRIDE, grown.sum() + " is not a multiple of " + stride);
             return 0;
         }
-        return (int) canvas;
+        return (int) grown.size();
     }
 
     private void requireCanvasWithin(Axis axis, OutpaintExtents outpaint, long max, String why) {
+        GrownSide grown = grownSide(axis, outpaint);
+        if (grown != null && grown.size() > max) {
+            add(grown.field("outpaint." + axis.near), Violation.OUT_OF_RANGE,
+                    grown.sum() + " px; the grown canvas may be " + why + ": " + max);
+        }
+    }
+
+    /** One side of an outpaint canvas: the image's side and the extents on either end of it. */
+    private record GrownSide(Axis axis, int image, int near, int far) {
+
+        long size() {
+            return (long) image + near + far;
+        }
+
+        /** The extent to blame: the far one if set, else the near one if set, else {@code otherwise}. */
+        String field(String otherwise) {
+            return far > 0 ? "outpaint." + axis.far : near > 0 ? "outpaint." + axis.near : otherwise;
+        }
+
+        String sum() {
+            return "image " + axis.field + " " + image + " + " + axis.near + " " + near + " + " + axis.far + " " + far
+                    + " = " + size();
+        }
+    }
+
+    /** The side of the canvas outpainting grows along {@code axis}; null when the image or the extents are unknown. */
+    private GrownSide grownSide(Axis axis, OutpaintExtents outpaint) {
         if (imageInfo == null || outpaint == null) {
-            return;
+            return null;
         }
-        int imageSide = axis == Axis.WIDTH ? imageInfo.width() : imageInfo.height();
-        int near = axis == Axis.WIDTH ? outpaint.left() : outpaint.top();
-        int far = axis == Axis.WIDTH ? outpaint.right() : outpaint.bottom();
-        long canvas = (long) imageSide + near + far;
-        if (canvas > max) {
-            String field = far > 0 ? "outpaint." + axis.far : "outpaint." + axis.near;
-            add(field, Violation.OUT_OF_RANGE, "image " + axis.field + " " + imageSide + " + " + axis.near + " " + near
-                    + " + " + axis.far + " " + far + " = " + canvas + " px; the grown canvas may be " + why + ": " + max);
-        }
+        return axis == Axis.WIDTH
+                ? new GrownSide(axis, imageInfo.width(), outpaint.left(), outpaint.right())
+                : new GrownSide(axis, imageInfo.height(), outpaint.top(), outpaint.bottom());
     }
 
     private int range(String field, Integer value, int fallback, int min, int max) {

@@ -118,7 +118,7 @@ public class JobAdmission {
         }
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, images,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
-        JobSpec spec = images == NO_IMAGES ? request.spec() : stageInlineImages(request);
+        JobSpec spec = stageInlineImages(request);
         CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(),
                 headers.cacheControl());
         RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, cacheConfig.tenant()) : null;

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 
 /**
  * Refuses a body whose {@code Content-Length} is above {@code easel.api.max-body-bytes} with a problem+json 413
@@ -36,9 +35,7 @@ public class BodyLimitFilter {
             context.next();
             return;
         }
-        ApiException tooLarge = RequestBodies.tooLarge(max);
-        Problem problem = Problem.of(tooLarge.status(), tooLarge.code(), tooLarge.title(), tooLarge.getMessage(),
-                request.path(), List.of());
+        Problem problem = Problem.of(RequestBodies.tooLarge(max), request.path());
         var response = context.response();
         Buffer body = problem.prepareClosing(response);
         boolean bodyNotSent = HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaderNames.EXPECT));

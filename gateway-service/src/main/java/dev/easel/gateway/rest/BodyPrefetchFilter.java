@@ -79,9 +79,7 @@ public class BodyPrefetchFilter {
             }
             if (body.length() + (long) chunk.length() > max) {
                 context.vertx().cancelTimer(timer);
-                ApiException tooLarge = RequestBodies.tooLarge(max);
-                refuse(context, Problem.of(tooLarge.status(), tooLarge.code(), tooLarge.title(), tooLarge.getMessage(),
-                        request.path(), List.of()));
+                refuse(context, Problem.of(RequestBodies.tooLarge(max), request.path()));
                 return;
             }
             body.appendBuffer(chunk);

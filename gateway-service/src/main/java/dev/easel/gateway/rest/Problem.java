@@ -33,6 +33,11 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(TYPE_BASE + code, title, status, detail, code, instance, errors);
     }
 
+    /** The problem an {@link ApiException} stands for, with its field errors. */
+    public static Problem of(ApiException e, String instance) {
+        return of(e.status(), e.code(), e.title(), e.getMessage(), instance, e.errors());
+    }
+
     public Response toResponse() {
         return Response.status(status).type(MEDIA).entity(this).build();
     }

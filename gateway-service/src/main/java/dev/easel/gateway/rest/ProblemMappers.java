@@ -25,7 +25,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return Problem.of(e.status(), e.code(), e.title(), e.getMessage(), path(uri), e.errors()).toResponse();
+        return Problem.of(e, path(uri)).toResponse();
     }
 
     @ServerExceptionMapper

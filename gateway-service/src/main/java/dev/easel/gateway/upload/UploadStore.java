@@ -48,7 +48,7 @@ public class UploadStore implements ImageInspector {
      */
     public StoredImage store(byte[] bytes, String field) {
         ImageInfo info = inspect(bytes, field);
-        String id = HexFormat.of().formatHex(randomBytes());
+        String id = newId();
         put(id, bytes, info);
         return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
     }
@@ -68,10 +68,11 @@ public class UploadStore implements ImageInspector {
                 RequestBody.fromBytes(bytes));
     }
 
-    private static byte[] randomBytes() {
+    /** 128 random bits in hex: an id nobody can guess or derive from an image. */
+    private static String newId() {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        return id;
+        return HexFormat.of().formatHex(id);
     }
 
     /** Checks any image reference: inline data from its bytes, uploads from their stored metadata. */
@@ -103,7 +104,7 @@ public class UploadStore implements ImageInspector {
      * @param info what validation already read from the image's header
      */
     public ImageRef.Upload stage(ImageRef.DataUrl image, ImageInfo info) {
-        String id = HexFormat.of().formatHex(randomBytes());
+        String id = newId();
         put(id, image.bytes(), info);
         return new ImageRef.Upload(id);
     }
