@@ -14,6 +14,9 @@ import java.util.Locale;
  */
 final class HttpWire {
 
+    /** The API key the benches call with (EASEL_API_KEY, set by deploy/local/easel); none when unset. */
+    static final String API_KEY = System.getenv("EASEL_API_KEY");
+
     private HttpWire() {
     }
 
@@ -23,6 +26,9 @@ final class HttpWire {
                 .append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(address.getHostString())
                 .append(':').append(address.getPort()).append("\r\nContent-Type: application/json\r\nContent-Length: ")
                 .append(json.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+        if (API_KEY != null) {
+            request.append("Authorization: Bearer ").append(API_KEY).append("\r\n");
+        }
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }

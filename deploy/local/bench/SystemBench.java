@@ -204,7 +204,7 @@ public class SystemBench {
 
     private static HttpResponse<String> submit(String base, int width, int height, int steps, int seed, String cache,
                                                boolean waitForResult) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/jobs"))
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(base + "/v1/jobs")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(width, height, steps, seed, cache)));
         if (waitForResult) {
@@ -217,6 +217,10 @@ public class SystemBench {
         return answer;
     }
 
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return HttpWire.API_KEY == null ? request : request.header("Authorization", "Bearer " + HttpWire.API_KEY);
+    }
+
     private static String body(int width, int height, int steps, int seed, String cache) {
         return """
                 {"prompt": "%s", "width": %d, "height": %d, "steps": %d, "seed": %d, "cache": "%s"}"""
@@ -226,7 +230,7 @@ public class SystemBench {
     private static String awaitDone(String base, String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline) {
-            String job = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id)).build(),
+            String job = HTTP.send(authorized(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + id))).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             String status = text(job, "status");
             if (status.equals("succeeded")) {

@@ -7,13 +7,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The {@code easel.jobs} message value: a job for a worker to run. {@code startDeadline} is null when the job
+ * The {@code easel.jobs} message value: a job for a worker to run, for its tenant (under whose prefix its input
+ * images are read and its results written; null in records queued before tenants existed). {@code startDeadline}
+ * is null when the job
  * has no start deadline; {@code similar} is null when the result is not to be stored for similar-prompt reuse;
  * trace context travels in record headers.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline,
-                           SimilarReuse similar) {
+public record JobRequested(String jobId, String tenant, int attempt, JobSpec spec, Instant submittedAt,
+                           Instant startDeadline, SimilarReuse similar) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -27,8 +29,9 @@ public record JobRequested(String jobId, int attempt, JobSpec spec, Instant subm
     }
 
     /** A job whose result is not stored for similar-prompt reuse. */
-    public JobRequested(String jobId, int attempt, JobSpec spec, Instant submittedAt, Instant startDeadline) {
-        this(jobId, attempt, spec, submittedAt, startDeadline, null);
+    public JobRequested(String jobId, String tenant, int attempt, JobSpec spec, Instant submittedAt,
+                        Instant startDeadline) {
+        this(jobId, tenant, attempt, spec, submittedAt, startDeadline, null);
     }
 
     @JsonProperty(value = "schema_version", access = JsonProperty.Access.READ_ONLY)

@@ -2,7 +2,11 @@ package dev.easel.common.storage;
 
 import java.util.regex.Pattern;
 
-/** The object-store key layout for outputs, thumbnails, previews and uploads. */
+/**
+ * The object-store key layout for outputs, thumbnails, previews and uploads. Everything lies under its tenant
+ * ({@code outputs/{tenant}/...}, {@code uploads/{tenant}/...}); a null tenant names the layout of jobs queued before
+ * tenants existed, which had none.
+ */
 public final class StorageKeys {
 
     // Ids become path segments; refusing '/', '.' and the like keeps a key from escaping its prefix.
@@ -11,29 +15,33 @@ public final class StorageKeys {
     private StorageKeys() {
     }
 
-    /** {@code outputs/{job}/}: everything stored for one job, e.g. to delete it. */
-    public static String jobPrefix(String jobId) {
-        return "outputs/" + requireSafe("job id", jobId) + "/";
+    /** {@code outputs/{tenant}/{job}/}: everything stored for one job, e.g. to delete it. */
+    public static String jobPrefix(String tenant, String jobId) {
+        return "outputs/" + tenantSegment(tenant) + requireSafe("job id", jobId) + "/";
     }
 
-    /** {@code outputs/{job}/{i}.png}: the full image. */
-    public static String output(String jobId, int index) {
-        return jobPrefix(jobId) + requireIndex(index) + ".png";
+    /** {@code outputs/{tenant}/{job}/{i}.png}: the full image. */
+    public static String output(String tenant, String jobId, int index) {
+        return jobPrefix(tenant, jobId) + requireIndex(index) + ".png";
     }
 
-    /** {@code outputs/{job}/{i}.thumb.jpg}: its thumbnail. */
-    public static String thumbnail(String jobId, int index) {
-        return jobPrefix(jobId) + requireIndex(index) + ".thumb.jpg";
+    /** {@code outputs/{tenant}/{job}/{i}.thumb.jpg}: its thumbnail. */
+    public static String thumbnail(String tenant, String jobId, int index) {
+        return jobPrefix(tenant, jobId) + requireIndex(index) + ".thumb.jpg";
     }
 
-    /** {@code outputs/{job}/preview.jpg}: the latest in-progress preview, overwritten as the job runs. */
-    public static String preview(String jobId) {
-        return jobPrefix(jobId) + "preview.jpg";
+    /** {@code outputs/{tenant}/{job}/preview.jpg}: the latest in-progress preview, overwritten as the job runs. */
+    public static String preview(String tenant, String jobId) {
+        return jobPrefix(tenant, jobId) + "preview.jpg";
     }
 
-    /** {@code uploads/{id}}: an image from {@code POST /v1/uploads}. */
-    public static String upload(String uploadId) {
-        return "uploads/" + requireSafe("upload id", uploadId);
+    /** {@code uploads/{tenant}/{id}}: an image from {@code POST /v1/uploads}, or an inline image staged. */
+    public static String upload(String tenant, String uploadId) {
+        return "uploads/" + tenantSegment(tenant) + requireSafe("upload id", uploadId);
+    }
+
+    private static String tenantSegment(String tenant) {
+        return tenant == null ? "" : requireSafe("tenant", tenant) + "/";
     }
 
     private static String requireSafe(String what, String id) {

@@ -137,7 +137,7 @@ class JobEventJsonTest {
                 null, CacheMode.USE, null);
 
         for (JobSpec spec : List.of(textToImage, inpaint, outpaint)) {
-            var requested = new JobRequested("job-1", 1, spec, AT, spec.startDeadlineSeconds() == null ? null : AT.plusSeconds(600));
+            var requested = new JobRequested("job-1", "acme", 1, spec, AT, spec.startDeadlineSeconds() == null ? null : AT.plusSeconds(600));
             assertThat(JsonCodec.decode(JsonCodec.encode(requested), JobRequested.class)).isEqualTo(requested);
         }
     }
@@ -148,9 +148,10 @@ class JobEventJsonTest {
                 7L, 1, new ImageRef.Upload("img-1"), null, null, null, null, null, new OutpaintExtents(32, 0, 0, 0),
                 null, CacheMode.USE, null);
 
-        JsonNode tree = tree(JsonCodec.encode(new JobRequested("job-1", 1, spec, AT, null)));
+        JsonNode tree = tree(JsonCodec.encode(new JobRequested("job-1", "acme", 1, spec, AT, null)));
 
         assertThat(tree.get("schema_version").intValue()).isEqualTo(1);
+        assertThat(tree.get("tenant").textValue()).isEqualTo("acme");
         assertThat(tree.has("start_deadline")).isFalse();
         assertThat(tree.get("submitted_at").textValue()).isEqualTo("2025-06-01T12:00:00.123456Z");
         assertThat(tree.get("spec").toString()).isEqualTo("{\"kind\":\"outpaint\",\"model\":\"tiny-shapes\","
@@ -161,10 +162,20 @@ class JobEventJsonTest {
     }
 
     @Test
+    void readsARecordQueuedBeforeTenantsWithoutOne() {
+        byte[] old = ("{\"schema_version\":1,\"job_id\":\"job-1\",\"attempt\":1,\"submitted_at\":\"2025-06-01T12:00:00Z\","
+                + "\"spec\":{\"kind\":\"text-to-image\",\"model\":\"tiny-shapes\",\"prompt\":\"sea\",\"negative_prompt\":\"\",\"width\":64,"
+                + "\"height\":64,\"steps\":4,\"guidance_scale\":5.0,\"scheduler\":\"euler\",\"seed\":1,\"num_images\":1,"
+                + "\"cache\":\"use\",\"metadata\":{}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(JsonCodec.decode(old, JobRequested.class).tenant()).isNull();
+    }
+
+    @Test
     void carriesWhereToStoreAndLookUpSimilarPrompts() {
         var spec = new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a red circle", "", 64, 64, 12, 5.0, Scheduler.EULER,
                 5L, 1, null, null, null, null, null, null, null, null, CacheMode.SIMILAR, null);
-        var requested = new JobRequested("job-1", 1, spec, AT, null,
+        var requested = new JobRequested("job-1", "acme", 1, spec, AT, null,
                 new SimilarReuse("easel:similar:" + "ab".repeat(32), java.time.Duration.ofDays(7), 500, true));
 
         byte[] json = JsonCodec.encode(requested);
@@ -172,18 +183,18 @@ class JobEventJsonTest {
         assertThat(JsonCodec.decode(json, JobRequested.class)).isEqualTo(requested);
         assertThat(tree(json).at("/similar/max_entries").intValue()).isEqualTo(500);
         assertThat(tree(json).at("/similar/lookup").booleanValue()).isTrue();
-        assertThat(tree(JsonCodec.encode(new JobRequested("job-1", 1, spec, AT, null))).has("similar")).isFalse();
+        assertThat(tree(JsonCodec.encode(new JobRequested("job-1", "acme", 1, spec, AT, null))).has("similar")).isFalse();
     }
 
     @Test
     void knowsWhenTheStartDeadlinePassed() {
         var spec = new JobSpec(JobKind.TEXT_TO_IMAGE, "m", "p", "", 64, 64, 1, 1, Scheduler.EULER, 1, 1, null, null,
                 null, null, null, null, null, 10, CacheMode.USE, null);
-        var requested = new JobRequested("job-1", 1, spec, AT, AT.plusSeconds(10));
+        var requested = new JobRequested("job-1", "acme", 1, spec, AT, AT.plusSeconds(10));
 
         assertThat(requested.expiredAt(AT.plusSeconds(10))).isFalse();
         assertThat(requested.expiredAt(AT.plusSeconds(11))).isTrue();
-        assertThat(new JobRequested("job-1", 1, spec, AT, null).expiredAt(Instant.MAX)).isFalse();
+        assertThat(new JobRequested("job-1", "acme", 1, spec, AT, null).expiredAt(Instant.MAX)).isFalse();
     }
 
     private static JsonNode tree(byte[] json) {

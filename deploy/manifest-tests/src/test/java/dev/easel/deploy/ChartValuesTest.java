@@ -35,6 +35,7 @@ class ChartValuesTest {
             "gateway.ingress.enable, true, enable",
             "workers.keda.enabled, true, workers",
             "storage.existingSecrets, s3, existingSecrets",
+            "auth.peper, 0123456789abcdef0123456789abcdef, peper",
     })
     void aTypoInAValueNameFailsSchemaValidation(String name, String value, String unknown) {
         assertThatThrownBy(() -> Chart.render(null, Map.of(name, value)))
@@ -61,6 +62,10 @@ class ChartValuesTest {
             "worker.keda.trigger, kafka",
             "postgresql.jdbcUrl, postgresql://db:5432/easel",
             "storage.presignTtl, an hour",
+            "auth.bootstrapKey, easel_sk_tooshort_secret",
+            "auth.enabled, yes",
+            "auth.bootstrapTenant, Operators",
+            "auth.keyCacheTtl, a second",
     })
     void aValueOfTheWrongShapeFailsSchemaValidation(String name, String value) {
         assertThatThrownBy(() -> Chart.render(null, Map.of(name, value)))
@@ -68,9 +73,17 @@ class ChartValuesTest {
     }
 
     @Test
-    void theChartsOwnDefaultsAndEveryCiFilePassTheSchema() throws IOException {
-        assertThat(Chart.render((String) null).ofKind("Deployment")).hasSize(2);
+    void theChartsOwnDefaultsWithAPepperAndEveryCiFilePassTheSchema() throws IOException {
+        assertThat(Chart.render(null, Map.of("auth.pepper", "0123456789abcdef0123456789abcdef")).ofKind("Deployment")).hasSize(2);
         HelmChartTest.ciValues().forEach(values -> assertThat(Chart.render(values).ofKind("Deployment")).as(values).hasSize(2));
+    }
+
+    @Test
+    void theSchemaTakesABootstrapKeyOnlyInTheKeyFormatOrNone() throws IOException {
+        JsonNode schema = new ObjectMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+
+        assertThat(schema.at("/properties/auth/properties/bootstrapKey/pattern").asText()).isEqualTo("^(" + ApiKeyFormat.KEY.pattern() + ")?$");
+        assertThat(schema.at("/properties/auth/additionalProperties").asBoolean(true)).isFalse();
     }
 
     @Test

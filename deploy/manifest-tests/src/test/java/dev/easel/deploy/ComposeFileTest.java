@@ -87,6 +87,38 @@ class ComposeFileTest {
     }
 
     @Test
+    void theGatewayTakesThePepperAndTheBootstrapKeyFromWhoeverRunsComposeAndComposeRefusesToStartWithoutThem() throws IOException {
+        JsonNode gateway = compose.at("/services/gateway/environment");
+
+        assertThat(requiredMessage(gateway, "EASEL_AUTH_PEPPER")).contains("at least 32 bytes").contains("openssl rand -base64 48");
+        assertThat(requiredMessage(gateway, "EASEL_AUTH_BOOTSTRAP_KEY")).contains("easel_sk_");
+        assertThat(gateway.has("EASEL_AUTH_ENABLED")).as("authentication stays on").isFalse();
+        easelServices().filter(service -> !service.equals("gateway"))
+                .forEach(service -> assertThat(env(service)).as(service).noneMatch(name -> name.startsWith("EASEL_AUTH_")));
+    }
+
+    @Test
+    void theBootstrapKeyCommandComposeSuggestsGeneratesAKeyOfTheRightForm() {
+        String message = requiredMessage(compose.at("/services/gateway/environment"), "EASEL_AUTH_BOOTSTRAP_KEY");
+        String command = message.substring(message.indexOf("export EASEL_AUTH_BOOTSTRAP_KEY="));
+
+        String first = ApiKeyFormat.generate(command, "EASEL_AUTH_BOOTSTRAP_KEY");
+        assertThat(first).matches(ApiKeyFormat.KEY);
+        assertThat(ApiKeyFormat.generate(command, "EASEL_AUTH_BOOTSTRAP_KEY")).matches(ApiKeyFormat.KEY).isNotEqualTo(first);
+    }
+
+    /**
+     * The message of a {@code ${NAME:?message}} value, as compose shows it ({@code $$} is one {@code $}): compose
+     * stops with it when {@code NAME} is unset or empty in its environment.
+     */
+    private static String requiredMessage(JsonNode environment, String name) {
+        String value = environment.path(name).asText();
+        Matcher required = Pattern.compile("\\$\\{" + name + ":\\?([^{}]+)}", Pattern.DOTALL).matcher(value);
+        assertThat(required.matches()).as("%s: %s is ${%s:?message}", name, value, name).isTrue();
+        return required.group(1).replace("$$", "$");
+    }
+
+    @Test
     void theGpuWorkerReservesAnNvidiaGpuAndPrefersTensorRtWithAPersistentEngineCache() {
         JsonNode gpu = compose.at("/services/worker-gpu");
         JsonNode device = gpu.at("/deploy/resources/reservations/devices/0");

@@ -9,9 +9,11 @@ import dev.easel.deploy.Chart.Manifests;
 import dev.easel.deploy.ServiceConfig.Service;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -279,6 +281,74 @@ class HelmChartTest {
     }
 
     @Test
+    void theGatewayGetsThePepperAndTheBootstrapKeyFromTheChartsSecretAndTheWorkerNeither() throws IOException {
+        Manifests chart = Chart.render("default-values.yaml");
+        JsonNode ciValues = Chart.YAML.readTree(Chart.DIR.resolve("ci/default-values.yaml").toFile()).path("auth");
+        JsonNode secret = chart.get("Secret", Chart.RELEASE).path("data");
+
+        assertThat(chart.envEntry("gateway", "EASEL_AUTH_PEPPER").at("/valueFrom/secretKeyRef").toString())
+                .isEqualTo("{\"name\":\"easel\",\"key\":\"auth-pepper\"}");
+        assertThat(chart.envEntry("gateway", "EASEL_AUTH_BOOTSTRAP_KEY").at("/valueFrom/secretKeyRef").toString())
+                .isEqualTo("{\"name\":\"easel\",\"key\":\"auth-bootstrap-key\"}");
+        assertThat(decoded(secret.path("auth-pepper"))).isEqualTo(ciValues.path("pepper").asText());
+        assertThat(decoded(secret.path("auth-bootstrap-key"))).isEqualTo(ciValues.path("bootstrapKey").asText()).matches(ApiKeyFormat.KEY);
+        assertThat(chart.envValue("gateway", "EASEL_AUTH_ENABLED")).isEqualTo("true");
+        assertThat(chart.envValue("gateway", "EASEL_AUTH_BOOTSTRAP_TENANT")).isEqualTo("operators");
+        assertThat(chart.envNames("worker")).noneMatch(name -> name.startsWith("EASEL_AUTH_"));
+    }
+
+    @Test
+    void withAuthenticationOnTheChartRefusesToRenderWithoutAPepper() {
+        String message = "auth.pepper is required while auth.enabled is true";
+
+        assertThatThrownBy(() -> Chart.render((String) null)).hasMessageContaining(message);
+        assertThatThrownBy(() -> Chart.render("default-values.yaml", Map.of("auth.pepper", ""))).hasMessageContaining(message)
+                .hasMessageContaining("auth.existingSecret");
+    }
+
+    @Test
+    void aPepperShorterThan32BytesIsRefused() {
+        assertThatThrownBy(() -> Chart.render("default-values.yaml", Map.of("auth.pepper", "a".repeat(31))))
+                .hasMessageContaining("auth.pepper is 31 bytes long; it must be at least 32 bytes");
+
+        Manifests chart = Chart.render("default-values.yaml", Map.of("auth.pepper", "a".repeat(32)));
+        assertThat(decoded(chart.get("Secret", Chart.RELEASE).at("/data/auth-pepper"))).hasSize(32);
+    }
+
+    @Test
+    void anExistingSecretHoldsThePepperAndOptionallyTheBootstrapKey() {
+        Manifests chart = Chart.render("gpu-values.yaml");
+
+        assertThat(chart.envEntry("gateway", "EASEL_AUTH_PEPPER").at("/valueFrom/secretKeyRef").toString())
+                .isEqualTo("{\"name\":\"easel-auth\",\"key\":\"pepper\"}");
+        assertThat(chart.envEntry("gateway", "EASEL_AUTH_BOOTSTRAP_KEY").at("/valueFrom/secretKeyRef").toString())
+                .isEqualTo("{\"name\":\"easel-auth\",\"key\":\"bootstrap-key\",\"optional\":true}");
+        assertThat(chart.ofKind("Secret")).allSatisfy(secret -> assertThat(secret.path("data").toString()).doesNotContain("auth-"));
+
+        Manifests renamed = Chart.render("gpu-values.yaml", Map.of("auth.existingSecretPepperKey", "hmac-pepper",
+                "auth.existingSecretBootstrapKeyKey", "first-key", "auth.pepper", "ignored"));
+        assertThat(renamed.envEntry("gateway", "EASEL_AUTH_PEPPER").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("hmac-pepper");
+        assertThat(renamed.envEntry("gateway", "EASEL_AUTH_BOOTSTRAP_KEY").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("first-key");
+    }
+
+    @Test
+    void withoutABootstrapKeyTheGatewayGetsNone() {
+        Manifests chart = Chart.render("default-values.yaml", Map.of("auth.bootstrapKey", ""));
+
+        assertThat(chart.envNames("gateway")).contains("EASEL_AUTH_PEPPER").doesNotContain("EASEL_AUTH_BOOTSTRAP_KEY");
+        assertThat(chart.get("Secret", Chart.RELEASE).path("data").has("auth-bootstrap-key")).isFalse();
+    }
+
+    @Test
+    void withAuthenticationOffNoPepperIsNeededAndNoneIsPassed() {
+        Manifests chart = Chart.render("default-values.yaml", Map.of("auth.enabled", false, "auth.pepper", ""));
+
+        assertThat(chart.envValue("gateway", "EASEL_AUTH_ENABLED")).isEqualTo("false");
+        assertThat(chart.envNames("gateway")).doesNotContain("EASEL_AUTH_PEPPER", "EASEL_AUTH_BOOTSTRAP_KEY");
+        assertThat(chart.get("Secret", Chart.RELEASE).path("data").has("auth-pepper")).isFalse();
+    }
+
+    @Test
     void withNeitherKeysNorASecretS3CredentialsComeFromTheAwsDefaultChain() {
         Manifests chart = Chart.render("gpu-values.yaml");
 
@@ -343,6 +413,10 @@ class HelmChartTest {
         List<String> keys = new ArrayList<>();
         env.forEach(name -> service.keyOf(name).ifPresent(keys::add));
         return keys;
+    }
+
+    private static String decoded(JsonNode base64) {
+        return new String(Base64.getDecoder().decode(base64.asText()), StandardCharsets.UTF_8);
     }
 
     private static List<String> mountPaths(JsonNode container) {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +32,11 @@ class OpsGuideTest {
 
     private static final String GUIDE = "deploy/README.md";
     private static final Pattern CODE_BLOCK = Pattern.compile("(?ms)^```(\\w+)\\n(.*?)^```");
-    private static final Pattern CHART_VALUE = Pattern.compile("`((?:global|kafka|postgresql|redis|storage|metrics|gateway|worker)\\.[A-Za-z.*]+)(?:[:=][^`]*)?`");
+    private static final Pattern CHART_VALUE = Pattern.compile("`((?:global|kafka|postgresql|redis|storage|auth|metrics|gateway|worker)\\.[A-Za-z.*]+)(?:[:=][^`]*)?`");
     private static final Pattern METRIC = Pattern.compile("\\beasel_[a-z_]+[a-z]\\b");
     private static final Pattern LABEL = Pattern.compile("\\b(outcome|status|provider)=\"([a-z_]+)\"");
+    /** Shell variables of the examples that no service reads: the API key a caller sends. */
+    private static final Set<String> CLIENT_VARIABLES = Set.of("EASEL_API_KEY");
 
     private static String guide;
     private static Set<String> declaredValues;
@@ -76,13 +80,26 @@ class OpsGuideTest {
         }
     }
 
+    /**
+     * The values file the installation passes alone, as {@code helm upgrade --install} does, and every other one on
+     * top of it: they are additions to an installation (tracing, a model, MIG), not installations of their own.
+     */
     @Test
     void everyValuesFileItShowsRendersWithTheChart(@TempDir Path dir) throws IOException {
-        List<String> valuesFiles = blocks("yaml").stream().filter(y -> y.startsWith("# values-")).toList();
+        Map<String, Path> valuesFiles = new LinkedHashMap<>();
+        for (String values : blocks("yaml").stream().filter(y -> y.startsWith("# values-")).toList()) {
+            String name = values.substring(2, values.indexOf('\n'));
+            valuesFiles.put(name, Files.writeString(dir.resolve(name), values));
+        }
+        Matcher install = Pattern.compile("helm upgrade --install .*-f (\\S+\\.yaml)").matcher(String.join("\n", blocks("bash")));
+        assertThat(install.find()).as("a helm upgrade --install with a values file").isTrue();
+        Path base = valuesFiles.get(install.group(1));
+
         assertThat(valuesFiles).hasSizeGreaterThanOrEqualTo(3);
-        for (String values : valuesFiles) {
-            Path file = Files.writeString(dir.resolve(values.substring(2, values.indexOf('\n'))), values);
-            assertThat(Chart.render(List.of(file)).ofKind("Deployment")).as(values).hasSize(2);
+        assertThat(base).as(install.group(1)).isNotNull();
+        for (Path file : valuesFiles.values()) {
+            List<Path> layers = file.equals(base) ? List.of(base) : List.of(base, file);
+            assertThat(Chart.render(layers).ofKind("Deployment")).as("%s", layers).hasSize(2);
         }
     }
 
@@ -143,6 +160,7 @@ class OpsGuideTest {
         while (env.find()) {
             named.add(env.group(1));
         }
+        named.removeAll(CLIENT_VARIABLES);
         assertThat(named).hasSizeGreaterThan(5).allSatisfy(name -> assertThat(
                 gateway.keyOf(name).isPresent() || worker.keyOf(name).isPresent() || documented.contains(name)).as(name).isTrue());
     }
@@ -195,7 +213,7 @@ class OpsGuideTest {
     void theSecretKeysItCreatesAreTheOnesTheChartReads() throws IOException {
         JsonNode values = Chart.YAML.readTree(Chart.DIR.resolve("values.yaml").toFile());
         Set<String> chartKeys = new TreeSet<>();
-        for (String section : List.of("kafka", "postgresql", "redis", "storage")) {
+        for (String section : List.of("kafka", "postgresql", "redis", "storage", "auth")) {
             values.path(section).properties().forEach(f -> {
                 if (f.getKey().startsWith("existingSecret") && f.getKey().endsWith("Key")) {
                     chartKeys.add(f.getValue().asText());
@@ -208,7 +226,42 @@ class OpsGuideTest {
             assertThat(chartKeys).contains(literal.group(1));
             found++;
         }
-        assertThat(found).isEqualTo(4);
+        assertThat(found).isEqualTo(6);
+    }
+
+    @Test
+    void everyCallToTheApiSendsAnApiKey() {
+        List<String> calls = new ArrayList<>();
+        for (String script : blocks("bash")) {
+            for (String command : script.replace("\\\n", " ").split("\n")) {
+                if (command.contains("curl ") && command.contains("/v1/")) {
+                    calls.add(command);
+                }
+            }
+        }
+        assertThat(calls).hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(call -> assertThat(call).contains("-H \"Authorization: Bearer $EASEL_API_KEY\""));
+    }
+
+    @Test
+    void theBootstrapKeyItGeneratesHasTheKeyFormat() {
+        Matcher assignment = Pattern.compile("(?m)^(?:export )?EASEL_AUTH_BOOTSTRAP_KEY=\\$\\(.*\\)$").matcher(String.join("\n", blocks("bash")));
+        int found = 0;
+        while (assignment.find()) {
+            assertThat(ApiKeyFormat.generate(assignment.group(), "EASEL_AUTH_BOOTSTRAP_KEY")).as(assignment.group()).matches(ApiKeyFormat.KEY);
+            found++;
+        }
+        assertThat(found).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void itTellsOperatorsHowToGetInWithTheBootstrapKeyAndHowToRetireIt() {
+        assertThat(guide.replaceAll("\\s+", " ")).contains("POST localhost:8080/v1/admin/tenants ")
+                .contains("POST localhost:8080/v1/admin/tenants/acme/keys ")
+                .contains("DELETE \"localhost:8080/v1/admin/tenants/operators/keys/$BOOTSTRAP_ID\"")
+                .contains("`/q/health/*` and `/q/metrics` need no key")
+                .contains("(../docs/api.md#authentication-and-permissions)");
+        assertThat(Repo.read("docs/api.md")).contains("\n## Authentication and permissions\n");
     }
 
     @Test

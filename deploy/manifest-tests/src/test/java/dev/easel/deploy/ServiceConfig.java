@@ -65,7 +65,9 @@ final class ServiceConfig {
     }
 
     private static final String PLATFORM_ANCHOR = "dev.easel.platform.storage.StorageConfig";
-    private static final Set<String> CREDENTIAL_NAMES = Set.of("username", "password", "access-key-id", "secret-access-key");
+    /** Secrets a deployment supplies: the service's default, if any, only fits the local stack. */
+    private static final Set<String> CREDENTIAL_NAMES = Set.of("username", "password", "access-key-id", "secret-access-key",
+            "pepper");
     private static final Set<String> KAFKA_CLIENT_NAMES = kafkaClientNames();
 
     private final Service service;
@@ -130,7 +132,7 @@ final class ServiceConfig {
     /**
      * Keys a deployment must set, because what the service falls back to only fits the local stack of
      * {@code deploy/local}: properties with no default at all, defaults that point at the loopback interface,
-     * credentials, and relative paths (which depend on the working directory).
+     * credentials and the pepper API keys are hashed under, and relative paths (which depend on the working directory).
      */
     Set<String> requiredForDeployment() {
         Set<String> required = new TreeSet<>();

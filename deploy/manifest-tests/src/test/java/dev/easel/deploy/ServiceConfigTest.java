@@ -17,7 +17,8 @@ class ServiceConfigTest {
                 "easel.engine.intra-op-threads", "easel.cluster.deletion-cost.enabled", "easel.cluster.pod-name",
                 "easel.storage.secret-access-key", "easel.topics.worker-group", "easel.health.timeout");
         assertThat(gateway.keys()).contains("easel.api.max-body-bytes", "easel.events.enabled", "easel.outbox.relay-enabled",
-                "easel.models.catalog.*.default-width", "quarkus.datasource.jdbc.url");
+                "easel.models.catalog.*.default-width", "quarkus.datasource.jdbc.url", "easel.auth.pepper",
+                "easel.auth.bootstrap-key", "easel.auth.key-cache-ttl");
     }
 
     @Test
@@ -25,6 +26,7 @@ class ServiceConfigTest {
         assertThat(worker.knows("easel.api.max-body-bytes")).isFalse();
         assertThat(worker.knows("quarkus.datasource.jdbc.url")).isFalse();
         assertThat(gateway.knows("easel.worker.slots")).isFalse();
+        assertThat(worker.knows("easel.auth.pepper")).isFalse();
         assertThat(gateway.knows("easel.models.catalog.sd-turbo.default-steps")).isTrue();
         assertThat(gateway.knows("easel.models.catalog.sd-turbo.default-stepz")).isFalse();
     }
@@ -49,7 +51,7 @@ class ServiceConfigTest {
         assertThat(gateway.requiredForDeployment()).containsExactlyInAnyOrder(
                 "kafka.bootstrap.servers", "quarkus.redis.hosts", "easel.storage.endpoint", "easel.storage.access-key-id",
                 "easel.storage.secret-access-key", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
-                "quarkus.datasource.password");
+                "quarkus.datasource.password", "easel.auth.pepper");
         assertThat(worker.requiredForDeployment()).containsExactlyInAnyOrder(
                 "kafka.bootstrap.servers", "quarkus.redis.hosts", "easel.storage.endpoint", "easel.storage.access-key-id",
                 "easel.storage.secret-access-key", "easel.engine.model-dir");

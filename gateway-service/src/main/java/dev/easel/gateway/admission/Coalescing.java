@@ -58,7 +58,7 @@ class Coalescing {
                 attachment = attach(job, leader.get());
             } catch (RuntimeException e) {
                 if (submission.idempotencyKey() != null && IdempotencyKeys.isUniqueViolation(e)) {
-                    IdempotencyKeys.replayIfTaken(submission.idempotencyKey(), submission.requestHash());
+                    IdempotencyKeys.replayIfTaken(submission.tenant(), submission.idempotencyKey(), submission.requestHash());
                 }
                 throw e;
             }

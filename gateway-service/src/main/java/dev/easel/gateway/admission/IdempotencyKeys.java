@@ -14,8 +14,8 @@ import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * {@code Idempotency-Key}: the same key and body give the same job. A key is bound to the canonical hash of the
- * body it first came with (key order and whitespace do not make another request); the unique index on the key
- * settles concurrent retries.
+ * body it first came with (key order and whitespace do not make another request); the unique index on the tenant and
+ * key settles concurrent retries. Keys are the tenant's own: another tenant's key names none of its jobs.
  */
 final class IdempotencyKeys {
 
@@ -40,9 +40,9 @@ final class IdempotencyKeys {
      *
      * @throws IdempotencyKeyReusedException when the key named a job of another body
      */
-    static void replayIfTaken(String key, String requestHash) {
+    static void replayIfTaken(String tenant, String key, String requestHash) {
         Optional<JobEntity> existing = QuarkusTransaction.requiringNew().call(() ->
-                JobEntity.<JobEntity>find("idempotencyKey", key).firstResultOptional());
+                JobEntity.<JobEntity>find("tenantId = ?1 and idempotencyKey = ?2", tenant, key).firstResultOptional());
         if (existing.isEmpty()) {
             return;
         }
@@ -57,7 +57,7 @@ final class IdempotencyKeys {
      * job that holds the key; never returns. Blocks: reads the job store.
      */
     static JobEntity replayOfSkipped(Submission submission, JobEntity job) {
-        replayIfTaken(submission.idempotencyKey(), submission.requestHash());
+        replayIfTaken(submission.tenant(), submission.idempotencyKey(), submission.requestHash());
         throw new IllegalStateException("job " + job.id + " was skipped as an idempotent duplicate, but no job holds "
                 + "its key");
     }

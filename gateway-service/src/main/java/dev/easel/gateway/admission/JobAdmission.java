@@ -18,6 +18,7 @@ import dev.easel.gateway.cache.ExactLookup;
 import dev.easel.gateway.cache.RequestKeys;
 import dev.easel.gateway.cache.ResultCache;
 import dev.easel.gateway.cache.SingleFlight;
+import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.lifecycle.JobStateMachine;
 import dev.easel.gateway.model.ConfiguredModelCatalog;
 import dev.easel.gateway.store.JobEntity;
@@ -93,15 +94,17 @@ public class JobAdmission {
      * Redis connection's event loop, a writer thread or a worker thread); it never blocks the caller.
      *
      * @param headers the request headers that shape the submission
+     * @param caller who submits: the job is its tenant's, its images are looked up and staged there, and its
+     *     result is cached in the tenant's pool
      * @return fails with {@link dev.easel.common.validation.InvalidRequestException} listing every violation, or
      *     {@link IdempotencyKeyReusedException} when the key was used with another body
      */
-    public Uni<JobEntity> submit(JsonNode body, SubmitHeaders headers) {
+    public Uni<JobEntity> submit(JsonNode body, SubmitHeaders headers, Caller caller) {
         // Taken on the request's own thread: later steps may run on threads where the current context is not its.
         Context trace = Context.current();
         Uni<Submission> prepared = headers.idempotencyKey() != null || body.has("image") || body.has("mask")
-                ? blocking(() -> prepare(body, headers, trace, uploads))
-                : Uni.createFrom().item(() -> prepare(body, headers, trace, NO_IMAGES));
+                ? blocking(() -> prepare(body, headers, caller, trace, uploads.of(caller.tenant())))
+                : Uni.createFrom().item(() -> prepare(body, headers, caller, trace, NO_IMAGES));
         return prepared.chain(this::admit).map(this::admitted)
                 .onFailure(IdempotentReplay.class).recoverWithItem(e -> ((IdempotentReplay) e).job());
     }
@@ -110,25 +113,30 @@ public class JobAdmission {
      * The validated request, its inline images staged to storage. A replayed {@code Idempotency-Key} unwinds here
      * with {@link IdempotentReplay}, before anything is stored.
      */
-    private Submission prepare(JsonNode body, SubmitHeaders headers, Context trace, ImageInspector images) {
+    private Submission prepare(JsonNode body, SubmitHeaders headers, Caller caller, Context trace,
+                               ImageInspector images) {
         String key = headers.idempotencyKey();
         String requestHash = key == null ? null : IdempotencyKeys.hash(body);
         if (key != null) {
-            IdempotencyKeys.replayIfTaken(key, requestHash);
+            IdempotencyKeys.replayIfTaken(caller.tenant(), key, requestHash);
         }
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, images,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
-        JobSpec spec = stageInlineImages(request);
+        JobSpec spec = stageInlineImages(caller.tenant(), request);
         CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(),
                 headers.cacheControl());
-        RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, cacheConfig.tenant()) : null;
-        return new Submission(spec, keys, policy, key, requestHash, trace, headers.traceParent());
+        // The cache pool: the tenant's own unless an operator shares one; results never cross pools.
+        RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, caller.cachePool()) : null;
+        return new Submission(caller.tenant(), caller.principal(), spec, keys, policy, key, requestHash, trace,
+                headers.traceParent());
     }
 
-    private JobSpec stageInlineImages(ValidatedRequest request) {
+    private JobSpec stageInlineImages(String tenant, ValidatedRequest request) {
         JobSpec spec = request.spec();
-        ImageRef image = spec.image() instanceof ImageRef.DataUrl data ? uploads.stage(data, request.image()) : spec.image();
-        ImageRef mask = spec.mask() instanceof ImageRef.DataUrl data ? uploads.stage(data, request.mask()) : spec.mask();
+        ImageRef image = spec.image() instanceof ImageRef.DataUrl data
+                ? uploads.stage(tenant, data, request.image()) : spec.image();
+        ImageRef mask = spec.mask() instanceof ImageRef.DataUrl data
+                ? uploads.stage(tenant, data, request.mask()) : spec.mask();
         return image == spec.image() && mask == spec.mask() ? spec : spec.withImages(image, mask);
     }
 

@@ -34,7 +34,7 @@ class QueueRecords {
         RequestKeys keys = submission.keys();
         SimilarReuse similar = keys != null && submission.policy().store()
                 ? resultCache.similarIndex(keys.similarScope(), submission.policy().similar()) : null;
-        JobRequested message = new JobRequested(job.id.toString(), 1, submission.spec(), job.createdAt,
+        JobRequested message = new JobRequested(job.id.toString(), job.tenantId, 1, submission.spec(), job.createdAt,
                 job.startDeadline, similar);
         return new OutboxRecord(job.id, topics.jobs(), job.id.toString(), JsonCodec.encode(message),
                 traceHeaders(submission));

@@ -17,12 +17,14 @@ import java.time.temporal.ChronoUnit;
  * One validated request on its way in: everything needed to build its row, again for each admission attempt
  * (coalescing may try several).
  *
+ * @param tenant the tenant the job is submitted for
+ * @param owner the principal that submits it
  * @param keys the request's cache keys; null when the cache is off
  * @param requestHash the canonical hash of the body when it came with an {@code Idempotency-Key}, else null
  * @param traceContext the request's trace context, taken on the request's own thread
  */
-record Submission(JobSpec spec, RequestKeys keys, CachePolicy policy, String idempotencyKey, String requestHash,
-                  Context traceContext, String traceParent) {
+record Submission(String tenant, String owner, JobSpec spec, RequestKeys keys, CachePolicy policy,
+                  String idempotencyKey, String requestHash, Context traceContext, String traceParent) {
 
     /** A new queued row for this request with the cache outcome given, not stored yet. */
     JobEntity newJob(CacheOutcome outcome) {
@@ -30,6 +32,8 @@ record Submission(JobSpec spec, RequestKeys keys, CachePolicy policy, String ide
         job.id = JobIds.next();
         job.kind = spec.kind().wireName();
         job.model = spec.model();
+        job.tenantId = tenant;
+        job.owner = owner;
         JobStateMachine.admitQueued(job);
         ObjectNode input = JsonCodec.mapper().valueToTree(spec);
         input.remove("metadata");

@@ -16,10 +16,6 @@ public interface CacheConfig {
     @WithDefault("easel")
     String namespace();
 
-    /** The tenant every request belongs to until tenants exist; results are never shared across tenants. */
-    @WithDefault("public")
-    String tenant();
-
     /** How long a result stays reusable after it was stored. */
     @WithDefault("24h")
     Duration ttl();

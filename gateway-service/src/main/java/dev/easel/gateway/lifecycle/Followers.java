@@ -125,7 +125,7 @@ public class Followers {
         // the similar index but looks nothing up, exactly as for the request that led first.
         SimilarReuse similar = leader.cacheScopeKey == null ? null
                 : resultCache.similarIndex(new CacheKey(leader.cacheScopeKey), false);
-        JobRequested message = new JobRequested(leader.id.toString(), 1, spec, leader.createdAt, leader.startDeadline,
+        JobRequested message = new JobRequested(leader.id.toString(), leader.tenantId, 1, spec, leader.createdAt, leader.startDeadline,
                 similar);
         outbox.add(new OutboxRecord(leader.id, topics.jobs(), leader.id.toString(), JsonCodec.encode(message),
                 Map.of(Topics.SCHEMA_HEADER, Integer.toString(JobRequested.SCHEMA_VERSION),

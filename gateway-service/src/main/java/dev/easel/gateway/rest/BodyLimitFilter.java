@@ -1,9 +1,7 @@
 package dev.easel.gateway.rest;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,18 +33,6 @@ public class BodyLimitFilter {
             context.next();
             return;
         }
-        Problem problem = Problem.of(RequestBodies.tooLarge(max), request.path());
-        var response = context.response();
-        Buffer body = problem.prepareClosing(response);
-        boolean bodyNotSent = HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaderNames.EXPECT));
-        if (declared > max * DRAIN_FACTOR || request.isEnded() || bodyNotSent) {
-            response.end(body);
-            return;
-        }
-        request.exceptionHandler(ignored -> response.close());
-        request.handler(ignored -> {
-        });
-        request.endHandler(ignored -> response.end(body));
-        request.resume();
+        EarlyAnswer.send(context, Problem.of(RequestBodies.tooLarge(max), request.path()), max * DRAIN_FACTOR);
     }
 }

@@ -3,6 +3,10 @@ package dev.easel.gateway.rest;
 import dev.easel.gateway.lifecycle.JobEventConsumer;
 import dev.easel.gateway.store.JobEntity;
 import dev.easel.gateway.store.JobFinder;
+import dev.easel.gateway.store.JobNotFoundException;
+import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Action;
+import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.updates.JobUpdate;
 import dev.easel.gateway.updates.JobUpdates;
 import io.quarkus.logging.Log;
@@ -42,12 +46,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class JobEventsResource {
 
     private final JobFinder jobs;
+    private final Callers callers;
     private final JobUpdates updates;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("sse-keep-alive").daemon().unstarted(r));
 
-    JobEventsResource(JobFinder jobs, JobUpdates updates, JobEventConsumer.EventsConfig config) {
+    JobEventsResource(JobFinder jobs, JobUpdates updates, JobEventConsumer.EventsConfig config, Callers callers) {
+        this.callers = callers;
         this.jobs = jobs;
         this.updates = updates;
         keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
@@ -74,7 +80,10 @@ public class JobEventsResource {
     public void stream(@PathParam("id") String id,
                        @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {
+        Caller caller = callers.current();
         JobEntity job = jobs.get(id);
+        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS, job.tenantId), caller, "read jobs",
+                () -> new JobNotFoundException(id));
         String jobId = job.id.toString();
         EventStream stream = new EventStream(jobId, sink, sse, emptyToNull(lastEventId));
         streams.add(stream);

@@ -6,10 +6,14 @@ import dev.easel.common.job.JobStatus;
 import dev.easel.common.validation.Violation;
 import dev.easel.gateway.admission.JobAdmission;
 import dev.easel.gateway.admission.SubmitHeaders;
+import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Action;
+import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.lifecycle.JobCancellation;
 import dev.easel.gateway.store.JobCursor;
 import dev.easel.gateway.store.JobEntity;
 import dev.easel.gateway.store.JobFinder;
+import dev.easel.gateway.store.JobNotFoundException;
 import dev.easel.gateway.updates.JobWaiter;
 import dev.easel.gateway.view.JobView;
 import dev.easel.gateway.view.JobViews;
@@ -69,9 +73,11 @@ public class JobResource {
     private final JobViews views;
     private final JobWaiter waiter;
     private final ApiConfig config;
+    private final Callers callers;
 
     JobResource(JobAdmission admission, JobFinder jobs, JobCancellation cancellation, JobViews views, JobWaiter waiter,
-                ApiConfig config) {
+                ApiConfig config, Callers callers) {
+        this.callers = callers;
         this.admission = admission;
         this.jobs = jobs;
         this.cancellation = cancellation;
@@ -120,16 +126,17 @@ public class JobResource {
                                 @HeaderParam("traceparent") String traceParent) {
         // Runs on the event loop that read the body (BodyPrefetchFilter; RESTEasy's own buffering for HTTP/2): parsing
         // and validation are CPU work on at most easel.api.max-body-bytes, and JobAdmission.submit blocks nothing.
+        Caller caller = submitter();
         if (body.length > config.maxBodyBytes()) {
             throw RequestBodies.tooLarge(config.maxBodyBytes());
         }
-        return submit(RequestBodies.json(body), headers(idempotencyKey, cacheControl, traceParent), wait(prefer));
+        return submit(RequestBodies.json(body), headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller);
     }
 
     /** Admits the job, waits for it as {@code Prefer: wait} asks, and answers. */
-    private Uni<Response> submit(JsonNode request, SubmitHeaders headers, Duration wait) {
+    private Uni<Response> submit(JsonNode request, SubmitHeaders headers, Duration wait, Caller caller) {
         Context context = Vertx.currentContext();
-        Uni<JobEntity> admitting = admission.submit(request, headers);
+        Uni<JobEntity> admitting = admission.submit(request, headers, caller);
         // The admission runs to its end even if the client leaves meanwhile (the REST layer cancels the answer's
         // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
         Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
@@ -170,6 +177,7 @@ public class JobResource {
                                     @HeaderParam("Prefer") String prefer,
                                     @HeaderParam("Cache-Control") String cacheControl,
                                     @HeaderParam("traceparent") String traceParent) {
+        Caller caller = submitter();
         if (request == null) {
             throw new ApiException(400, "invalid_request", "Invalid request", "the `request` part is missing",
                     List.of(new Violation("request", Violation.REQUIRED, "the JSON request part is required")));
@@ -179,7 +187,13 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, headers(idempotencyKey, cacheControl, traceParent), wait(prefer));
+        return submit(json, headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller);
+    }
+
+    private Caller submitter() {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.SUBMIT_JOB), caller, "submit jobs");
+        return caller;
     }
 
     /**
@@ -249,7 +263,16 @@ public class JobResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobView get(@PathParam("id") String id) {
-        return views.of(jobs.get(id));
+        return views.of(readable(id));
+    }
+
+    /** The job, if the caller may read it; another tenant's job does not exist for the caller (404). */
+    private JobEntity readable(String id) {
+        Caller caller = callers.current();
+        JobEntity job = jobs.get(id);
+        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS, job.tenantId), caller, "read jobs",
+                () -> new JobNotFoundException(id));
+        return job;
     }
 
     @GET
@@ -264,6 +287,8 @@ public class JobResource {
     public JobList list(@Parameter(description = "Only jobs in this status") @QueryParam("status") String status,
                         @Parameter(description = "Page size, 1-100 (default 20)") @QueryParam("limit") String limit,
                         @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS), caller, "read jobs");
         Optional<JobStatus> filter = Optional.ofNullable(status).filter(s -> !s.isEmpty()).map(s ->
                 JobStatus.fromWire(s).orElseThrow(() -> queryError("status", Violation.UNSUPPORTED_VALUE,
                         "must be one of queued, running, succeeded, failed, canceled, expired")));
@@ -272,7 +297,9 @@ public class JobResource {
                 .map(c -> JobCursor.decode(c).orElseThrow(() -> new ApiException(400, "invalid_request", "Invalid request",
                         "cursor is not valid", List.of(new Violation("cursor", Violation.INVALID_TYPE,
                                 "is not a cursor returned by this API")))));
-        JobFinder.JobPage page = jobs.list(filter, pageSize, after);
+        // An operator lists every tenant's jobs; anyone else its own tenant's.
+        JobFinder.JobPage page = jobs.list(caller.clusterWide() ? Optional.empty() : Optional.of(caller.tenant()),
+                filter, pageSize, after);
         return new JobList(page.jobs().stream().map(views::summary).toList(),
                 page.next().map(JobCursor::encode).orElse(null), page.next().isPresent());
     }
@@ -310,6 +337,10 @@ public class JobResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobView cancel(@PathParam("id") String id) {
+        Caller caller = callers.current();
+        JobEntity job = jobs.get(id);
+        Guard.require(AccessPolicy.cancel(caller, job.tenantId, job.owner), caller, "cancel this job (a member "
+                + "cancels only the jobs it submitted)", () -> new JobNotFoundException(id));
         return views.of(cancellation.cancel(id));
     }
 

@@ -9,6 +9,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Action;
+import dev.easel.gateway.identity.Caller;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -24,8 +27,11 @@ public class ModelResource {
 
     private final ConfiguredModelCatalog catalog;
 
-    ModelResource(ConfiguredModelCatalog catalog) {
+    private final Callers callers;
+
+    ModelResource(ConfiguredModelCatalog catalog, Callers callers) {
         this.catalog = catalog;
+        this.callers = callers;
     }
 
     /** One model as listed. {@code source} says where the gateway learnt of it. */
@@ -48,6 +54,8 @@ public class ModelResource {
     @APIResponse(responseCode = "200", description = "The models", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ModelList.class)))
     public ModelList list() {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.READ_MODELS), caller, "read models");
         return new ModelList(catalog.all().stream().map(this::model).toList(), catalog.defaultModel());
     }
 

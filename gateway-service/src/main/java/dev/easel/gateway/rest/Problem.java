@@ -48,9 +48,13 @@ public record Problem(String type, String title, int status, String detail, Stri
      * Returns the body to end the response with.
      */
     Buffer prepareClosing(HttpServerResponse response) {
-        response.setStatusCode(status)
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, MEDIA_TYPE)
-                .putHeader(HttpHeaderNames.CONNECTION, "close");
+        response.putHeader(HttpHeaderNames.CONNECTION, "close");
+        return prepare(response);
+    }
+
+    /** Readies a response that an HTTP route filter gives: this problem's status and media type; returns the body. */
+    Buffer prepare(HttpServerResponse response) {
+        response.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         return Buffer.buffer(JsonCodec.encode(this));
     }
 }

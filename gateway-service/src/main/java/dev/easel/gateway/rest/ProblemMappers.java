@@ -2,6 +2,7 @@ package dev.easel.gateway.rest;
 
 import dev.easel.common.validation.InvalidRequestException;
 import dev.easel.gateway.admission.IdempotencyKeyReusedException;
+import dev.easel.gateway.identity.TenantExistsException;
 import dev.easel.gateway.store.DatabaseOutage;
 import dev.easel.gateway.store.JobNotFoundException;
 import dev.easel.gateway.store.ShuttingDownException;
@@ -31,6 +32,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e, UriInfo uri) {
         return Problem.of(404, "not_found", "Not found", e.getMessage(), path(uri), List.of()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response tenantExists(TenantExistsException e, UriInfo uri) {
+        return Problem.of(409, "tenant_exists", "Conflict", e.getMessage(), path(uri), List.of()).toResponse();
     }
 
     @ServerExceptionMapper

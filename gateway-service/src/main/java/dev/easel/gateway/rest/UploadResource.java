@@ -1,6 +1,9 @@
 package dev.easel.gateway.rest;
 
 import dev.easel.common.validation.Violation;
+import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Action;
+import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.upload.StoredImage;
 import dev.easel.gateway.upload.UploadStore;
 import io.smallrye.common.annotation.Blocking;
@@ -34,7 +37,10 @@ public class UploadResource {
     private final UploadStore store;
     private final ApiConfig config;
 
-    UploadResource(UploadStore store, ApiConfig config) {
+    private final Callers callers;
+
+    UploadResource(UploadStore store, ApiConfig config, Callers callers) {
+        this.callers = callers;
         this.store = store;
         this.config = config;
     }
@@ -66,7 +72,8 @@ public class UploadResource {
     @APIResponse(responseCode = "415", description = "Not PNG, JPEG or WebP", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Response upload(InputStream body) {
-        return created(store.store(RequestBodies.read(body, config.maxBodyBytes()), Violation.BODY));
+        Caller caller = uploader();
+        return created(store.store(caller.tenant(), RequestBodies.read(body, config.maxBodyBytes()), Violation.BODY));
     }
 
     @POST
@@ -78,6 +85,7 @@ public class UploadResource {
     @APIResponse(responseCode = "400", description = "Missing or unusable file", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Response uploadForm(@RestForm("file") FileUpload file) {
+        Caller caller = uploader();
         if (file == null) {
             throw new ApiException(400, "invalid_request", "Invalid request", "the `file` part is missing",
                     List.of(new Violation("file", Violation.REQUIRED, "an image file part named file is required")));
@@ -86,11 +94,17 @@ public class UploadResource {
             if (Files.size(file.uploadedFile()) > config.maxBodyBytes()) {
                 throw RequestBodies.tooLarge(config.maxBodyBytes());
             }
-            return created(store.store(Files.readAllBytes(file.uploadedFile()), "file"));
+            return created(store.store(caller.tenant(), Files.readAllBytes(file.uploadedFile()), "file"));
         } catch (IOException e) {
             // The part was received whole (a truncated body fails before this): the server's own file failed.
             throw new UncheckedIOException("cannot read the received `file` part from " + file.uploadedFile(), e);
         }
+    }
+
+    private Caller uploader() {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.UPLOAD_IMAGE), caller, "upload images");
+        return caller;
     }
 
     private static Response created(StoredImage image) {

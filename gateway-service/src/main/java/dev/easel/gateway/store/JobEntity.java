@@ -28,6 +28,13 @@ public class JobEntity extends PanacheEntityBase {
 
     public String status;
 
+    /** The tenant that owns the job, its images and its result. */
+    @Column(name = "tenant_id")
+    public String tenantId;
+
+    /** Who submitted it: an API key id or a single-sign-on subject. */
+    public String owner;
+
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(columnDefinition = "jsonb")
     public String spec;

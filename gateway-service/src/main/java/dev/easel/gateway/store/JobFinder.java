@@ -40,10 +40,18 @@ public class JobFinder {
         return found;
     }
 
-    /** A page of jobs, newest first, after the cursor's position. */
-    public JobPage list(Optional<JobStatus> status, int limit, Optional<JobCursor> after) {
+    /**
+     * A page of jobs, newest first, after the cursor's position.
+     *
+     * @param tenant only this tenant's jobs; empty for every tenant's
+     */
+    public JobPage list(Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<JobCursor> after) {
         StringBuilder query = new StringBuilder("1 = 1");
         Map<String, Object> params = new HashMap<>();
+        tenant.ifPresent(t -> {
+            query.append(" and tenantId = :tenant");
+            params.put("tenant", t);
+        });
         status.ifPresent(s -> {
             query.append(" and status = :status");
             params.put("status", s.wireName());

@@ -35,6 +35,8 @@ final class JobInsert {
             new Column("kind", "text", job -> job.kind),
             new Column("model", "text", job -> job.model),
             new Column("status", "text", job -> job.status),
+            new Column("tenant_id", "text", job -> job.tenantId),
+            new Column("owner", "text", job -> job.owner),
             new Column("spec", "jsonb", job -> job.spec),
             new Column("metadata", "jsonb", job -> job.metadata),
             new Column("cache_outcome", "text", job -> job.cacheOutcome),
@@ -59,7 +61,7 @@ final class JobInsert {
 
     private static final String NAMES = COLUMNS.stream().map(Column::name).collect(Collectors.joining(", "));
     private static final String OUTBOX_COLUMNS = "job_id, topic, record_key, payload, headers";
-    private static final String CONFLICT = "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+    private static final String CONFLICT = "ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
 
     private static final String ONE = """
             WITH inserted AS (

@@ -51,8 +51,10 @@ import java.util.stream.Collectors;
 public class JobWriter {
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-    private static final Comparator<Pending> KEY_ORDER = Comparator.comparing(p -> p.job().idempotencyKey,
-            Comparator.nullsLast(Comparator.naturalOrder()));
+    private static final Comparator<Pending> KEY_ORDER = Comparator
+            .comparing((Pending p) -> p.job().idempotencyKey == null ? null : p.job().tenantId,
+                    Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(p -> p.job().idempotencyKey, Comparator.nullsLast(Comparator.naturalOrder()));
 
     private final AgroalDataSource dataSource;
     private final Outbox outbox;

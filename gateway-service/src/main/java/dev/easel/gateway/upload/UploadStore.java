@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Input images in object storage. Checks an image from its header (type, dimensions, pixel count) before
- * storing it, keeps those facts as object metadata, and resolves {@code upload:<id>} references from them
- * without downloading the image again.
+ * Input images in object storage, under their tenant. Checks an image from its header (type, dimensions, pixel
+ * count) before storing it, keeps those facts as object metadata, and resolves {@code upload:<id>} references from
+ * them without downloading the image again, only within the tenant: another tenant's upload id names nothing.
  */
 @ApplicationScoped
-public class UploadStore implements ImageInspector {
+public class UploadStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -46,10 +46,10 @@ public class UploadStore implements ImageInspector {
      * @throws InvalidRequestException ({@code image_invalid} / {@code image_too_large}) when the bytes are not a
      *     PNG, JPEG or WebP within the limits
      */
-    public StoredImage store(byte[] bytes, String field) {
+    public StoredImage store(String tenant, byte[] bytes, String field) {
         ImageInfo info = inspect(bytes, field);
         String id = newId();
-        put(id, bytes, info);
+        put(tenant, id, bytes, info);
         return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
     }
 
@@ -61,8 +61,8 @@ public class UploadStore implements ImageInspector {
         }
     }
 
-    private void put(String id, byte[] bytes, ImageInfo info) {
-        s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(id)).contentType(info.mediaType())
+    private void put(String tenant, String id, byte[] bytes, ImageInfo info) {
+        s3.putObject(put -> put.bucket(storage.bucket()).key(StorageKeys.upload(tenant, id)).contentType(info.mediaType())
                         .metadata(Map.of("width", Integer.toString(info.width()),
                                 "height", Integer.toString(info.height()), "sha256", info.sha256())),
                 RequestBody.fromBytes(bytes));
@@ -75,17 +75,19 @@ public class UploadStore implements ImageInspector {
         return HexFormat.of().formatHex(id);
     }
 
-    /** Checks any image reference: inline data from its bytes, uploads from their stored metadata. */
-    @Override
-    public ImageInfo inspect(ImageRef ref) {
-        return switch (ref) {
+    /**
+     * Checks the image references of a job of {@code tenant}: inline data from its bytes, uploads from their stored
+     * metadata, looked up among the tenant's own.
+     */
+    public ImageInspector of(String tenant) {
+        return ref -> switch (ref) {
             case ImageRef.DataUrl dataUrl -> inspector.inspect(dataUrl);
-            case ImageRef.Upload upload -> head(upload.id());
+            case ImageRef.Upload upload -> head(tenant, upload.id());
         };
     }
 
-    private ImageInfo head(String id) {
-        HeadObjectResponse head = S3Objects.head(s3, storage.bucket(), StorageKeys.upload(id))
+    private ImageInfo head(String tenant, String id) {
+        HeadObjectResponse head = S3Objects.head(s3, storage.bucket(), StorageKeys.upload(tenant, id))
                 .orElseThrow(() -> ImageRejectedException.invalid("upload " + id + " does not exist"));
         Map<String, String> meta = head.metadata();
         try {
@@ -103,9 +105,9 @@ public class UploadStore implements ImageInspector {
      *
      * @param info what validation already read from the image's header
      */
-    public ImageRef.Upload stage(ImageRef.DataUrl image, ImageInfo info) {
+    public ImageRef.Upload stage(String tenant, ImageRef.DataUrl image, ImageInfo info) {
         String id = newId();
-        put(id, image.bytes(), info);
+        put(tenant, id, image.bytes(), info);
         return new ImageRef.Upload(id);
     }
 }

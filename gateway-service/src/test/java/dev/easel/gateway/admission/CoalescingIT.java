@@ -10,6 +10,7 @@ import dev.easel.common.event.JobRequested;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.platform.storage.StorageConfig;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -85,7 +86,7 @@ class CoalescingIT {
         answers.stream().filter(r -> "coalesced".equals(r.path("cache")))
                 .forEach(r -> assertThat(r.<String>path("cache_source.job_id")).isEqualTo(leader));
 
-        worker.succeed(leader, 42, s3, storage.bucket());
+        worker.succeed(published.get(leader).getFirst(), 42, s3, storage.bucket());
         for (String id : ids) {
             await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
         }
@@ -98,7 +99,7 @@ class CoalescingIT {
                 assertThat(job.<Integer>path("metrics.inference_ms")).isZero();
             }
         }
-        assertThat(keys).containsExactly("/" + storage.bucket() + "/" + StorageKeys.output(leader, 0));
+        assertThat(keys).containsExactly("/" + storage.bucket() + "/" + StorageKeys.output(TestKeys.OPERATOR_TENANT, leader, 0));
     }
 
     @Test
@@ -133,6 +134,7 @@ class CoalescingIT {
         assertThat(given().post("/v1/jobs/" + leader + "/cancel").<String>path("status")).isEqualTo("canceled");
         JobRequested promoted = worker.take(older);
         assertThat(promoted.spec().seed()).isEqualTo(8);
+        assertThat(promoted.tenant()).isEqualTo(first.tenant()).isEqualTo(TestKeys.OPERATOR_TENANT);
         // the promoted run's result enters the similar index like the leader's would have
         assertThat(promoted.similar()).isNotNull().isEqualTo(first.similar());
         assertThat(promoted.similar().lookup()).isFalse();
@@ -146,7 +148,7 @@ class CoalescingIT {
         assertThat(latecomer.<String>path("cache")).isEqualTo("coalesced");
         assertThat(latecomer.<String>path("cache_source.job_id")).isEqualTo(older);
 
-        worker.succeed(older, 8, s3, storage.bucket());
+        worker.succeed(promoted, 8, s3, storage.bucket());
         for (String id : List.of(older, younger, latecomer.<String>path("id"))) {
             await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
         }

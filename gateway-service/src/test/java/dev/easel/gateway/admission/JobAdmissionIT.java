@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.validation.InvalidRequestException;
+import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.Role;
 import dev.easel.gateway.store.JobEntity;
 import dev.easel.gateway.upload.TestImages;
+import dev.easel.testsupport.TestKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class JobAdmissionIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Caller CALLER = new Caller(TestKeys.OPERATOR_TENANT, TestKeys.OPERATOR_TENANT, "test",
+            Role.MEMBER, null);
 
     @Inject
     JobAdmission admission;
@@ -68,12 +73,13 @@ class JobAdmissionIT {
 
     @Test
     void anInvalidRequestFailsTheStageNotTheCall() {
-        var stage = admission.submit(json("{\"prompt\": \"\", \"steps\": 0}"), new SubmitHeaders(null, null, null));
+        var stage = admission.submit(json("{\"prompt\": \"\", \"steps\": 0}"), new SubmitHeaders(null, null, null),
+                CALLER);
         assertThatThrownBy(() -> stage.await().atMost(WAIT)).isInstanceOf(InvalidRequestException.class);
     }
 
     private JobEntity submit(String body, String idempotencyKey) {
-        return admission.submit(json(body), new SubmitHeaders(idempotencyKey, null, null)).await().atMost(WAIT);
+        return admission.submit(json(body), new SubmitHeaders(idempotencyKey, null, null), CALLER).await().atMost(WAIT);
     }
 
     private double submitted() {

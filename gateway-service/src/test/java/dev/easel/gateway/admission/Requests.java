@@ -10,6 +10,7 @@ import dev.easel.common.validation.JobRequestValidator;
 import dev.easel.common.validation.ValidatedRequest;
 import dev.easel.gateway.cache.CachePolicy;
 import dev.easel.gateway.cache.RequestKeys;
+import dev.easel.testsupport.TestKeys;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,8 +44,9 @@ final class Requests {
             throw new IllegalStateException("no images in these tests");
         }, () -> 42L);
         CachePolicy policy = CachePolicy.of(cacheOn, request.spec().cache(), request.seedPinned(), cacheControl);
-        RequestKeys keys = cacheOn ? RequestKeys.of(request, "public") : null;
+        RequestKeys keys = cacheOn ? RequestKeys.of(request, TestKeys.OPERATOR_TENANT) : null;
         String hash = idempotencyKey == null ? null : IdempotencyKeys.hash(json(body));
-        return new Submission(request.spec(), keys, policy, idempotencyKey, hash, Context.root(), traceParent);
+        return new Submission(TestKeys.OPERATOR_TENANT, "test", request.spec(), keys, policy, idempotencyKey, hash,
+                Context.root(), traceParent);
     }
 }

@@ -8,6 +8,7 @@ import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestDatabase;
+import dev.easel.testsupport.TestKeys;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.test.junit.QuarkusTest;
@@ -91,6 +92,7 @@ class SubmitDurabilityIT {
             ServiceProcess first = gateway(database, Map.of("EASEL_OUTBOX_RELAY_ENABLED", "false"));
             try {
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(first.uri("/v1/jobs"))
+                        .header("Authorization", TestKeys.operatorBearer())
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"killed " + UUID.randomUUID() + "\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -115,6 +117,7 @@ class SubmitDurabilityIT {
     private static ServiceProcess gateway(TestDatabase database, Map<String, String> env) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        all.putAll(TestKeys.gatewayEnvironment());
         all.put("EASEL_TOPICS_JOBS", ContractWorker.JOBS);
         all.put("EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS);
         return ServiceProcess.start("gateway", "gateway-service", all, Duration.ofSeconds(60));

@@ -11,6 +11,7 @@ import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.testsupport.LocalRedis;
+import dev.easel.testsupport.TestKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -108,7 +109,7 @@ class RedisOutageIT {
             for (String id : ids) {
                 worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
                 worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
-                        new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, 1, "image/png")),
+                        new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, id, 0), StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, id, 0), 64, 64, 1, "image/png")),
                         new JobMetrics(1L, 1L, 1L, 1L)));
             }
             await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
@@ -130,6 +131,7 @@ class RedisOutageIT {
     void aRedisThatStopsAnsweringCostsAPlainSubmitItsTimeoutOnly() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest submit = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/jobs"))
+                .header("Authorization", TestKeys.operatorBearer())
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"while redis is silent " + UUID.randomUUID()
                         + "\", \"seed\": 5}")).build();

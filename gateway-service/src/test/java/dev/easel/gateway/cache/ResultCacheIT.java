@@ -12,6 +12,7 @@ import dev.easel.common.event.ReusedResult;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.platform.storage.StorageConfig;
+import dev.easel.testsupport.TestKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -72,7 +73,7 @@ class ResultCacheIT {
         assertThat(hit.<String>path("id")).isNotEqualTo(first);
         assertThat(hit.<Integer>path("attempts")).isZero();
         assertThat(hit.<Integer>path("metrics.inference_ms")).isZero();
-        assertThat(pathOf(hit.path("output.images[0].url"))).endsWith(StorageKeys.output(first, 0));
+        assertThat(pathOf(hit.path("output.images[0].url"))).endsWith(StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0));
         assertThat(outcomeCount("hit")).isEqualTo(hitsBefore + 1);
         assertThat(worker.received(hit.path("id"), Duration.ofSeconds(2))).isEmpty();
 
@@ -110,8 +111,7 @@ class ResultCacheIT {
 
         String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
                 .body("{\"prompt\": \"" + prompt + "\", \"seed\": 2}").post("/v1/jobs").path("id");
-        worker.take(unstored);
-        worker.succeed(unstored, 2, s3, storage.bucket());
+        worker.succeed(worker.take(unstored), 2, s3, storage.bucket());
         await().atMost(WAIT).until(() -> "succeeded".equals(get(unstored).path("status")));
         Response again = submit("{\"prompt\": \"" + prompt + "\", \"seed\": 2}");
         assertThat(again.<String>path("cache")).isEqualTo("miss");
@@ -124,7 +124,7 @@ class ResultCacheIT {
         ranToSuccess(body, 8);
         assertThat(submit(body).<String>path("cache")).as("checked with storage, found").isEqualTo("hit");
         String first = submit(body).<String>path("cache_source.job_id");
-        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(first, 0)));
+        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0)));
 
         // Checked less than verify-interval (30 s) ago: served without asking storage again, the documented cost
         // of not sending two HEAD requests per image on every hit.
@@ -135,7 +135,7 @@ class ResultCacheIT {
     void aResultWhoseImagesAreGoneIsDroppedInsteadOfServed() {
         String body = "{\"prompt\": \"a yellow square " + UUID.randomUUID() + "\", \"seed\": 4}";
         String first = ranToSuccess(body, 4);
-        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(first, 0)));
+        s3.deleteObject(d -> d.bucket(storage.bucket()).key(StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0)));
 
         Response again = submit(body);
         assertThat(again.statusCode()).isEqualTo(202);
@@ -167,7 +167,7 @@ class ResultCacheIT {
         JobRequested stored = worker.take(first);
         assertThat(stored.similar()).as("a storable result goes into the similar-prompt index").isNotNull();
         assertThat(stored.similar().lookup()).as("a pinned seed asks for exactly that image").isFalse();
-        worker.succeed(first, 5, s3, storage.bucket());
+        worker.succeed(stored, 5, s3, storage.bucket());
 
         Response asked = submit("{\"prompt\": \"红色的大圆形 " + tag + "\", \"cache\": \"similar\"}");
         assertThat(asked.<String>path("cache")).as("no equal text: the worker compares embeddings").isEqualTo("miss");
@@ -182,14 +182,14 @@ class ResultCacheIT {
         double reusesBefore = workerReuses();
         worker.publish(new JobEvent.Started(id, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
         worker.publish(new JobEvent.Succeeded(id, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
-                new ResultImage(0, StorageKeys.output(first, 0), StorageKeys.thumbnail(first, 0), 64, 64, 5, "image/png")),
+                new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0), StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, first, 0), 64, 64, 5, "image/png")),
                 new JobMetrics(2L, 4L, 0L, 0L), new ReusedResult(first, 0.962)));
         await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
         Response done = get(id);
         assertThat(done.<String>path("cache")).isEqualTo("similar");
         assertThat(done.<String>path("cache_source.job_id")).isEqualTo(first);
         assertThat(done.<Float>path("cache_source.similarity")).isEqualTo(0.962f);
-        assertThat(pathOf(done.path("output.images[0].url"))).endsWith(StorageKeys.output(first, 0));
+        assertThat(pathOf(done.path("output.images[0].url"))).endsWith(StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0));
         assertThat(workerReuses()).isEqualTo(reusesBefore + 1);
 
         String unstored = given().contentType("application/json").header("Cache-Control", "no-store")
@@ -200,8 +200,7 @@ class ResultCacheIT {
     /** Submits a job that runs (a cache miss) and plays its worker to success; returns its id. */
     private String ranToSuccess(String body, long seed) {
         String id = submit(body).path("id");
-        worker.take(id);
-        worker.succeed(id, seed, s3, storage.bucket());
+        worker.succeed(worker.take(id), seed, s3, storage.bucket());
         await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
         return id;
     }

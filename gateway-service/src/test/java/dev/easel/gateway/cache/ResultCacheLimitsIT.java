@@ -8,6 +8,7 @@ import dev.easel.common.cache.CacheLayout;
 import dev.easel.common.cache.CachedResult;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -123,7 +124,7 @@ class ResultCacheLimitsIT {
 
     private static CachedResult result() {
         String job = UUID.randomUUID().toString();
-        return new CachedResult(job, List.of(new ResultImage(0, StorageKeys.output(job, 0), null, 64, 64, 1L, "image/png")),
+        return new CachedResult(job, List.of(new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, job, 0), null, 64, 64, 1L, "image/png")),
                 Instant.now());
     }
 }

@@ -9,6 +9,7 @@ import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.lifecycle.ContractWorker;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,7 +42,7 @@ class StorageOutageIT {
             worker.take(first);
             worker.publish(new JobEvent.Started(first, 1, 0, ContractWorker.WORKER_ID, Instant.now()));
             worker.publish(new JobEvent.Succeeded(first, 1, 1, ContractWorker.WORKER_ID, Instant.now(), List.of(
-                    new ResultImage(0, StorageKeys.output(first, 0), StorageKeys.thumbnail(first, 0), 64, 64, 3, "image/png")),
+                    new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, first, 0), StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, first, 0), 64, 64, 3, "image/png")),
                     new JobMetrics(1L, 1L, 1L, 1L)));
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     "succeeded".equals(given().get("/v1/jobs/" + first).path("status")));

@@ -43,7 +43,8 @@ class FlywayMigrationIT {
         try (Connection connection = dataSource.getConnection();
              var statement = connection.createStatement()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> statement.executeUpdate(
-                    "insert into jobs (id, kind, model, status, spec) values (gen_random_uuid(), 'text-to-image', 'm', 'paused', '{}')"))
+                    "insert into jobs (id, tenant_id, kind, model, status, spec) "
+                            + "values (gen_random_uuid(), 'public', 'text-to-image', 'm', 'paused', '{}')"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("jobs_status_check");
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.easel.testsupport.LocalStack;
-import dev.easel.testsupport.LocalStackResource;
+import dev.easel.gateway.GatewayStack;
 import dev.easel.testsupport.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,8 +57,8 @@ class PostgresOutageIT {
         }
     }
 
-    /** {@link LocalStackResource} with the datasource URL pointing at the proxy; it drops the database as usual. */
-    public static class ProxiedStack extends LocalStackResource {
+    /** {@link GatewayStack} with the datasource URL pointing at the proxy; it drops the database as usual. */
+    public static class ProxiedStack extends GatewayStack {
         @Override
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(super.start());

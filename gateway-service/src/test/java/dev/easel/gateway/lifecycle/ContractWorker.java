@@ -124,15 +124,20 @@ public final class ContractWorker implements AutoCloseable {
         }
     }
 
-    /** Plays a worker that stores the job's image and thumbnail in {@code bucket}, then reports success. */
-    public void succeed(String id, long seed, S3Client s3, String bucket) {
-        for (String key : List.of(StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0))) {
+    /**
+     * Plays a worker that stores the job's image and thumbnail in {@code bucket}, under the tenant the record names,
+     * then reports success.
+     */
+    public void succeed(JobRequested job, long seed, S3Client s3, String bucket) {
+        String id = job.jobId();
+        String image = StorageKeys.output(job.tenant(), id, 0);
+        String thumbnail = StorageKeys.thumbnail(job.tenant(), id, 0);
+        for (String key : List.of(image, thumbnail)) {
             s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(new byte[] {1, 2, 3}));
         }
         publish(new JobEvent.Started(id, 1, 0, WORKER_ID, Instant.now()));
         publish(new JobEvent.Succeeded(id, 1, 1, WORKER_ID, Instant.now(), List.of(
-                new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, seed, "image/png")),
-                new JobMetrics(2L, 300L, 280L, 10L)));
+                new ResultImage(0, image, thumbnail, 64, 64, seed, "image/png")), new JobMetrics(2L, 300L, 280L, 10L)));
     }
 
     /** A record of any value on {@code easel.job-events}, as a broken or foreign producer might write one. */

@@ -14,6 +14,7 @@ import dev.easel.common.queue.RedisKeys;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.common.trace.TraceParent;
 import dev.easel.gateway.updates.SseRecorder;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -84,15 +85,15 @@ class JobLifecycleIT {
         await().atMost(WAIT).until(() -> "running".equals(get(id).path("status")));
         for (int step = 1; step <= 3; step++) {
             worker.publish(new JobEvent.Progress(id, 1, step, ContractWorker.WORKER_ID, Instant.now(),
-                    JobStage.DENOISING, step, 3, step == 3 ? StorageKeys.preview(id) : null));
+                    JobStage.DENOISING, step, 3, step == 3 ? StorageKeys.preview(TestKeys.OPERATOR_TENANT, id) : null));
         }
         await().atMost(WAIT).until(() -> Integer.valueOf(3).equals(get(id).path("progress.step")));
         Response running = get(id);
         assertThat(running.<String>path("progress.stage")).isEqualTo("denoising");
         assertThat(running.<Float>path("progress.percent")).isEqualTo(100.0f);
-        assertThat(running.<String>path("progress.preview_url")).contains(StorageKeys.preview(id));
+        assertThat(running.<String>path("progress.preview_url")).contains(StorageKeys.preview(TestKeys.OPERATOR_TENANT, id));
 
-        ResultImage image = new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, 7, "image/png");
+        ResultImage image = new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, id, 0), StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, id, 0), 64, 64, 7, "image/png");
         worker.publish(new JobEvent.Succeeded(id, 1, 4, ContractWorker.WORKER_ID, Instant.now(), List.of(image),
                 new JobMetrics(3L, 410L, 380L, 12L)));
         await().atMost(WAIT).until(() -> "succeeded".equals(get(id).path("status")));
@@ -101,10 +102,10 @@ class JobLifecycleIT {
         assertThat(sse.names()).containsSubsequence("status", "status", "progress", "progress", "progress", "preview", "succeeded");
         assertThat(sse.names().getLast()).isEqualTo("succeeded");
         JsonPath terminal = JsonPath.from(sse.events().getLast().data());
-        assertThat(terminal.getString("output.images[0].url")).contains(StorageKeys.output(id, 0));
+        assertThat(terminal.getString("output.images[0].url")).contains(StorageKeys.output(TestKeys.OPERATOR_TENANT, id, 0));
 
         Response done = get(id);
-        assertThat(done.<String>path("output.images[0].thumbnail_url")).contains(StorageKeys.thumbnail(id, 0));
+        assertThat(done.<String>path("output.images[0].thumbnail_url")).contains(StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, id, 0));
         assertThat(done.<Integer>path("output.images[0].seed")).isEqualTo(7);
         assertThat(done.<Integer>path("metrics.run_ms")).isEqualTo(410);
         assertThat(done.<Integer>path("attempts")).isEqualTo(1);
@@ -253,7 +254,7 @@ class JobLifecycleIT {
                 && Integer.valueOf(1).equals(get(id).path("progress.step")));
 
         JobEvent.Succeeded done = new JobEvent.Succeeded(id, 2, 2, ContractWorker.WORKER_ID, now, List.of(
-                new ResultImage(0, StorageKeys.output(id, 0), StorageKeys.thumbnail(id, 0), 64, 64, 1, "image/png")), null);
+                new ResultImage(0, StorageKeys.output(TestKeys.OPERATOR_TENANT, id, 0), StorageKeys.thumbnail(TestKeys.OPERATOR_TENANT, id, 0), 64, 64, 1, "image/png")), null);
         worker.publish(done);
         worker.publish(done);
         worker.publish(new JobEvent.Failed(id, 1, 10, ContractWorker.WORKER_ID, now, new JobError("x", "late", true)));

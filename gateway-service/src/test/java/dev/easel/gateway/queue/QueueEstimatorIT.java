@@ -79,8 +79,8 @@ class QueueEstimatorIT {
         UUID id = UUID.randomUUID();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
-                     INSERT INTO jobs (id, kind, model, status, spec, cache_outcome, metrics, created_at, completed_at)
-                     VALUES (?, 'text_to_image', 'tiny-shapes', 'succeeded', '{}'::jsonb, ?, CAST(? AS jsonb), ?, ?)""")) {
+                     INSERT INTO jobs (id, tenant_id, kind, model, status, spec, cache_outcome, metrics, created_at, completed_at)
+                     VALUES (?, 'public', 'text_to_image', 'tiny-shapes', 'succeeded', '{}'::jsonb, ?, CAST(? AS jsonb), ?, ?)""")) {
             s.setObject(1, id);
             s.setString(2, cacheOutcome);
             s.setString(3, "{\"queue_ms\": 0, \"run_ms\": " + runMs + ", \"inference_ms\": 0, \"upload_ms\": 0}");

@@ -3,6 +3,7 @@ package dev.easel.gateway.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easel.gateway.upload.TestImages;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -54,6 +55,7 @@ class BodyPrefetchIT {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+                    + "Authorization: " + TestKeys.operatorBearer() + "\r\n"
                     + "Expect: 100-continue\r\nContent-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -76,7 +78,8 @@ class BodyPrefetchIT {
             for (int i = 0; i < TRICKLING_CLIENTS; i++) {
                 Socket socket = new Socket(base.getHost(), base.getPort());
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: " + contentType
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n" + "Authorization: " + TestKeys.operatorBearer() + "\r\n"
+                        + "Content-Type: " + contentType
                         + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, half);
                 out.flush();
@@ -84,6 +87,7 @@ class BodyPrefetchIT {
             }
 
             HttpResponse<String> other = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "v1/jobs"))
+                    .header("Authorization", TestKeys.operatorBearer())
                     .timeout(Duration.ofSeconds(20))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a request sent in one piece\"}"))

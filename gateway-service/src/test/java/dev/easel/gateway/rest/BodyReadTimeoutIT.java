@@ -2,6 +2,7 @@ package dev.easel.gateway.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,6 +36,7 @@ class BodyReadTimeoutIT {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/jobs HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
+                    + "Authorization: " + TestKeys.operatorBearer() + "\r\n"
                     + "Content-Length: " + job.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(job, 0, job.length / 2);
             out.flush();

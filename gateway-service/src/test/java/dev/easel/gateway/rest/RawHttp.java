@@ -1,5 +1,6 @@
 package dev.easel.gateway.rest;
 
+import dev.easel.testsupport.TestKeys;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class RawHttp {
             StringBuilder head = new StringBuilder()
                     .append("POST ").append(path).append(framing == Framing.HTTP_1_0 ? " HTTP/1.0" : " HTTP/1.1").append("\r\n")
                     .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+                    .append("Authorization: ").append(TestKeys.operatorBearer()).append("\r\n")
                     .append("Content-Type: ").append(contentType).append("\r\n");
             if (framing == Framing.CHUNKED) {
                 head.append("Transfer-Encoding: chunked\r\n");

@@ -10,6 +10,7 @@ import dev.easel.gateway.rest.RawHttp.Framing;
 import dev.easel.gateway.upload.TestImages;
 import dev.easel.gateway.upload.UploadConfig;
 import dev.easel.platform.storage.StorageConfig;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -217,7 +218,7 @@ class RequestBodySizesIT {
     }
 
     private byte[] stored(String uploadId) {
-        return s3.getObjectAsBytes(get -> get.bucket(storage.bucket()).key(StorageKeys.upload(uploadId))).asByteArray();
+        return s3.getObjectAsBytes(get -> get.bucket(storage.bucket()).key(StorageKeys.upload(TestKeys.OPERATOR_TENANT, uploadId))).asByteArray();
     }
 
     private static void assertRefused(Answer answer, Refusal expected) throws IOException {

@@ -38,8 +38,8 @@ class JobFindIT {
             stored.add(UUID.randomUUID());
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO jobs (id, kind, model, status, spec)
-                SELECT id, 'text-to-image', 'tiny-shapes', 'queued', '{}'::jsonb FROM unnest(?) AS t(id)""")) {
+                INSERT INTO jobs (id, tenant_id, kind, model, status, spec)
+                SELECT id, 'public', 'text-to-image', 'tiny-shapes', 'queued', '{}'::jsonb FROM unnest(?) AS t(id)""")) {
             insert.setArray(1, c.createArrayOf("uuid", stored.toArray()));
             assertThat(insert.executeUpdate()).isEqualTo(stored.size());
         }

@@ -22,6 +22,8 @@ public final class JobRows {
         job.kind = "text-to-image";
         job.model = "tiny-shapes";
         job.status = status;
+        job.tenantId = "public";
+        job.owner = who;
         job.spec = "{\"prompt\": \"" + who + " test\", \"seed\": 1}";
         job.metadata = "{\"who\": \"" + who + "\"}";
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

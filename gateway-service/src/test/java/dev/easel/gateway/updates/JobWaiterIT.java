@@ -3,6 +3,7 @@ package dev.easel.gateway.updates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easel.gateway.rest.SmallWorkerPool;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -49,6 +50,7 @@ class JobWaiterIT {
         Thread.sleep(1_500);
 
         HttpResponse<String> read = http.send(HttpRequest.newBuilder(base.toURI().resolve("/v1/jobs/" + UUID.randomUUID()))
+                .header("Authorization", TestKeys.operatorBearer())
                 .timeout(Duration.ofSeconds(WAIT_SECONDS)).GET().build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> accepted = http.send(post("{\"prompt\": \"not waited for " + run + "\"}").build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -68,6 +70,7 @@ class JobWaiterIT {
     private HttpRequest.Builder post(String json) throws Exception {
         URI jobs = base.toURI().resolve("/v1/jobs");
         return HttpRequest.newBuilder(jobs).header("Content-Type", "application/json")
+                .header("Authorization", TestKeys.operatorBearer())
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(json));
     }
 }

@@ -1,5 +1,6 @@
 package dev.easel.gateway.updates;
 
+import dev.easel.testsupport.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,8 @@ public final class SseRecorder {
 
     public static SseRecorder open(URI uri, String lastEventId) {
         SseRecorder recorder = new SseRecorder();
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("Authorization", TestKeys.operatorBearer());
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

@@ -124,7 +124,8 @@ public class JobRunner {
             this.delivery = delivery;
             this.id = job.jobId();
             this.attempt = delivery.deliveryCount();
-            this.lane = new ProgressLane(events, id, attempt, delivery.workerId(), preview -> uploads.preview(id, preview));
+            this.lane = new ProgressLane(events, id, attempt, delivery.workerId(),
+                    preview -> uploads.preview(job.tenant(), id, preview));
         }
 
         RunOutcome execute() {
@@ -272,7 +273,7 @@ public class JobRunner {
                                           Callable<Optional<float[]>> indexEmbedding) {
             lane.progress(JobStage.UPLOADING, 0, 0, null);
             long uploadStart = System.nanoTime();
-            ResultUploads.Stored<Optional<float[]>> stored = uploads.store(id, job.spec(),
+            ResultUploads.Stored<Optional<float[]>> stored = uploads.store(job.tenant(), id, job.spec(),
                     pipeline.model().pkg().limits(), generation, indexEmbedding);
             long uploadMs = (System.nanoTime() - uploadStart) / 1_000_000;
             long runMs = (System.nanoTime() - startNanos) / 1_000_000;
@@ -303,7 +304,7 @@ public class JobRunner {
 
         private byte[] readUpload(String uploadId) {
             try {
-                return store.upload(uploadId);
+                return store.upload(job.tenant(), uploadId);
             } catch (StorageUnavailableException e) {
                 throw TransientJobException.storageUnavailable(e);
             }

@@ -46,14 +46,14 @@ final class ResultUploads implements AutoCloseable {
      * @throws TransientJobException when storage cannot be reached ({@code storage_unavailable}) or the wait is
      *         interrupted
      */
-    <T> Stored<T> store(String jobId, JobSpec spec, ModelLimits model, Generation generation, Callable<T> beside) {
+    <T> Stored<T> store(String tenant, String jobId, JobSpec spec, ModelLimits model, Generation generation, Callable<T> beside) {
         List<ResultImage> images = new ArrayList<>();
         List<Callable<Object>> puts = new ArrayList<>();
         for (int i = 0; i < generation.images().size(); i++) {
             BufferedImage image = generation.images().get(i);
             long seed = generation.seeds().get(i);
-            String key = StorageKeys.output(jobId, i);
-            String thumb = StorageKeys.thumbnail(jobId, i);
+            String key = StorageKeys.output(tenant, jobId, i);
+            String thumb = StorageKeys.thumbnail(tenant, jobId, i);
             puts.add(Executors.callable(() -> store.put(key,
                     ImageCodec.png(image, PngParameters.of(spec, model, seed)), "image/png")));
             puts.add(Executors.callable(() -> store.put(thumb, ImageCodec.jpeg(image, THUMBNAIL_SIDE, 0.85f), "image/jpeg")));
@@ -73,8 +73,8 @@ final class ResultUploads implements AutoCloseable {
     }
 
     /** Renders and stores a running job's preview; returns its key, or null when it could not be stored. */
-    String preview(String jobId, Supplier<BufferedImage> preview) {
-        String key = StorageKeys.preview(jobId);
+    String preview(String tenant, String jobId, Supplier<BufferedImage> preview) {
+        String key = StorageKeys.preview(tenant, jobId);
         try {
             store.put(key, ImageCodec.jpeg(preview.get(), PREVIEW_SIDE, 0.7f), "image/jpeg");
             return key;

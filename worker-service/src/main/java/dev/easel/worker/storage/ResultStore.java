@@ -28,9 +28,9 @@ public class ResultStore {
      * @return the bytes, or null when no such upload exists (a deterministic failure of the job)
      * @throws StorageUnavailableException when storage cannot be reached
      */
-    public byte[] upload(String uploadId) {
+    public byte[] upload(String tenant, String uploadId) {
         try {
-            return s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(StorageKeys.upload(uploadId))).asByteArray();
+            return s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(StorageKeys.upload(tenant, uploadId))).asByteArray();
         } catch (NoSuchKeyException e) {
             return null;
         } catch (SdkException e) {

@@ -38,7 +38,7 @@ class SimilarResultsIT {
 
         similar.store(where, job, embedding(1), images(job));
 
-        assertThat(redis.hash(String.class).hget(prefix + ":entries", job)).contains(StorageKeys.output(job, 0));
+        assertThat(redis.hash(String.class).hget(prefix + ":entries", job)).contains(StorageKeys.output("acme", job, 0));
         assertThat(redis.sortedSet(String.class).zscore(prefix + ":order", job)).isNotEmpty();
         List<String> buckets = redis.key().keys(prefix + ":lsh:*");
         assertThat(buckets).hasSize(SimilarResults.BANDS);
@@ -167,7 +167,7 @@ class SimilarResultsIT {
     }
 
     private static List<ResultImage> images(String job) {
-        return List.of(new ResultImage(0, StorageKeys.output(job, 0), StorageKeys.thumbnail(job, 0), 64, 64, 1L,
+        return List.of(new ResultImage(0, StorageKeys.output("acme", job, 0), StorageKeys.thumbnail("acme", job, 0), 64, 64, 1L,
                 "image/png"));
     }
 

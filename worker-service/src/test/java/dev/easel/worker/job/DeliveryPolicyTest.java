@@ -22,7 +22,7 @@ class DeliveryPolicyTest {
 
     private static final int MAX_DELIVERIES = 5;
     private static final String TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    private static final JobRequested JOB = new JobRequested("job-1", 1, new JobSpec(JobKind.TEXT_TO_IMAGE,
+    private static final JobRequested JOB = new JobRequested("job-1", "acme", 1, new JobSpec(JobKind.TEXT_TO_IMAGE,
             "tiny-shapes", "a red circle", "", 64, 64, 12, 5.0, Scheduler.EULER, 7, 1, null, null, null, null, null,
             null, null, null, CacheMode.USE, null), Instant.now(), null);
 

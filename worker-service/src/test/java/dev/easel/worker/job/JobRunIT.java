@@ -65,6 +65,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class JobRunIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String TENANT = "acme";
 
     @Inject
     TopicsConfig topics;
@@ -119,15 +120,15 @@ class JobRunIT {
         assertThat(stages).containsSubsequence(JobStage.ENCODING, JobStage.DENOISING, JobStage.DECODING, JobStage.UPLOADING);
         assertThat(done.metrics().inferenceMs()).isPositive();
         assertThat(done.images()).hasSize(1);
-        assertThat(done.images().getFirst().key()).isEqualTo(StorageKeys.output(job.jobId(), 0));
+        assertThat(done.images().getFirst().key()).isEqualTo(StorageKeys.output(job.tenant(), job.jobId(), 0));
         assertThat(done.images().getFirst().seed()).isEqualTo(11);
 
-        byte[] png = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.output(job.jobId(), 0))).asByteArray();
+        byte[] png = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.output(job.tenant(), job.jobId(), 0))).asByteArray();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(64);
         assertThat(image.getHeight()).isEqualTo(64);
         assertThat(pngText(png)).contains("\"seed\":11").contains("a large red circle");
-        byte[] thumb = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.thumbnail(job.jobId(), 0))).asByteArray();
+        byte[] thumb = s3.getObjectAsBytes(g -> g.bucket(storage.bucket()).key(StorageKeys.thumbnail(job.tenant(), job.jobId(), 0))).asByteArray();
         assertThat(ImageIO.read(new ByteArrayInputStream(thumb))).isNotNull();
         assertThat(seen.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.previewKey() != null)).isTrue();
         // The last step's event goes without a preview: the decoded image follows it.
@@ -176,11 +177,11 @@ class JobRunIT {
         publish(other);
         JobEvent.Succeeded generated = (JobEvent.Succeeded) awaitTerminal(other.jobId()).getLast();
         assertThat(generated.reused()).as("another colour means another picture").isNull();
-        assertThat(generated.images().getFirst().key()).isEqualTo(StorageKeys.output(other.jobId(), 0));
+        assertThat(generated.images().getFirst().key()).isEqualTo(StorageKeys.output(other.tenant(), other.jobId(), 0));
     }
 
     private static JobRequested similar(JobSpec spec, String index, boolean lookup) {
-        return new JobRequested(UUID.randomUUID().toString(), 1, spec, Instant.now(), null,
+        return new JobRequested(UUID.randomUUID().toString(), TENANT, 1, spec, Instant.now(), null,
                 new SimilarReuse(index, Duration.ofMinutes(10), 100, lookup));
     }
 
@@ -380,7 +381,7 @@ class JobRunIT {
     }
 
     private static JobRequested job(JobSpec spec, Instant deadline) {
-        return new JobRequested(UUID.randomUUID().toString(), 1, spec, Instant.now(), deadline);
+        return new JobRequested(UUID.randomUUID().toString(), TENANT, 1, spec, Instant.now(), deadline);
     }
 
     private void publish(JobRequested job) {

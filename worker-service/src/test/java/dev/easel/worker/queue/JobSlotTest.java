@@ -234,7 +234,7 @@ class JobSlotTest {
     }
 
     private static JobRequested job(String id) {
-        return new JobRequested(id, 1, new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a red circle", "", 64, 64, 12,
+        return new JobRequested(id, "acme", 1, new JobSpec(JobKind.TEXT_TO_IMAGE, "tiny-shapes", "a red circle", "", 64, 64, 12,
                 5.0, Scheduler.EULER, 7, 1, null, null, null, null, null, null, null, null, CacheMode.USE, null),
                 Instant.now(), null);
     }

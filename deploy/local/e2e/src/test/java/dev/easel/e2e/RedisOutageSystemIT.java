@@ -10,6 +10,7 @@ import dev.easel.testsupport.LocalRedis;
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestDatabase;
+import dev.easel.testsupport.TestKeys;
 import dev.easel.testsupport.TestTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,6 +53,7 @@ class RedisOutageSystemIT {
             common.put("QUARKUS_REDIS_TIMEOUT", "1s");
             Map<String, String> gatewayEnv = new HashMap<>(common);
             gatewayEnv.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+            gatewayEnv.putAll(TestKeys.gatewayEnvironment());
             ServiceProcess gateway = start("redis-outage-gateway", "gateway-service", gatewayEnv);
             services.add(gateway);
             for (int i = 1; i <= 2; i++) {
@@ -72,6 +74,7 @@ class RedisOutageSystemIT {
                         while (!stop.get()) {
                             int n = counter.incrementAndGet();
                             answers.add(HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs"))
+                                    .header("Authorization", TestKeys.operatorBearer())
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString("""
                                             {"prompt": "a green star", "steps": 2, "guidance_scale": 1, "seed": %d}""".formatted(n)))
@@ -146,7 +149,8 @@ class RedisOutageSystemIT {
     }
 
     private static JsonNode get(ServiceProcess gateway, String id) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id)).build(),
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id))
+                        .header("Authorization", TestKeys.operatorBearer()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         return JsonCodec.mapper().readTree(answer.body());

@@ -8,6 +8,7 @@ import dev.easel.common.json.JsonCodec;
 import dev.easel.testsupport.LocalStack;
 import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestDatabase;
+import dev.easel.testsupport.TestKeys;
 import dev.easel.testsupport.TestTopics;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -71,6 +72,7 @@ class SystemIT {
         database = TestDatabase.create();
         Map<String, String> gatewayEnv = new HashMap<>(topics.env());
         gatewayEnv.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        gatewayEnv.putAll(TestKeys.gatewayEnvironment());
         CompletableFuture<ServiceProcess> gw = CompletableFuture.supplyAsync(() -> start("gateway", "gateway-service", gatewayEnv));
         List<CompletableFuture<ServiceProcess>> ws = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
@@ -86,6 +88,11 @@ class SystemIT {
         }
         gateway = gw.join();
         ws.forEach(w -> workers.add(w.join()));
+    }
+
+    /** A request to the gateway's API, with the test operator key. */
+    private static HttpRequest.Builder api(String path) {
+        return HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", TestKeys.operatorBearer());
     }
 
     private static ServiceProcess start(String name, String module, Map<String, String> env) {
@@ -130,7 +137,7 @@ class SystemIT {
 
     @Test
     void imageToImageWorksFromAnUpload() throws Exception {
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/uploads"))
+        HttpResponse<String> upload = HTTP.send(api("/v1/uploads")
                 .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png(square(64, 64, Color.RED))))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(upload.statusCode()).isEqualTo(201);
@@ -193,7 +200,7 @@ class SystemIT {
     @Test
     void theModelListComesFromTheWorkersHeartbeats() {
         JsonNode models = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/models")).build(),
+            HttpResponse<String> answer = HTTP.send(api("/v1/models").build(),
                     HttpResponse.BodyHandlers.ofString());
             return JsonCodec.mapper().readTree(answer.body());
         }, m -> m.path("data").path(0).path("source").asText().equals("workers"));
@@ -499,7 +506,7 @@ class SystemIT {
                 .until(() -> get(id), j -> j.path("progress").path("step").asInt() >= 1);
         assertThat(running.path("status").asText()).isEqualTo("running");
 
-        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id + "/cancel"))
+        HttpResponse<String> cancel = HTTP.send(api("/v1/jobs/" + id + "/cancel")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(cancel.statusCode()).isEqualTo(200);
         JsonNode canceled = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -565,7 +572,7 @@ class SystemIT {
     }
 
     private static HttpResponse<String> post(String body, String prefer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri("/v1/jobs")).header("Content-Type", "application/json")
+        HttpRequest.Builder request = api("/v1/jobs").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (prefer != null) {
             request.header("Prefer", prefer);
@@ -574,7 +581,7 @@ class SystemIT {
     }
 
     private static JsonNode get(String id) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/jobs/" + id)).build(),
+        HttpResponse<String> answer = HTTP.send(api("/v1/jobs/" + id).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         return JsonCodec.mapper().readTree(answer.body());

@@ -1,0 +1,27 @@
+package dev.easel.gateway.identity;
+
+import java.util.Objects;
+
+/**
+ * Who is calling, as authentication established it: the tenant the call acts for, the principal (an API key id,
+ * or a single-sign-on subject) and its role. Every read and write of the API is decided for a caller by
+ * {@link AccessPolicy}.
+ *
+ * @param cachePool the result-cache pool the tenant's jobs share results in: the tenant itself unless an operator
+ *     put it into a shared pool
+ * @param keyId the API key the call came with, or null (single sign-on, or authentication switched off)
+ */
+public record Caller(String tenant, String cachePool, String principal, Role role, String keyId) {
+
+    public Caller {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(cachePool, "cachePool");
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(role, "role");
+    }
+
+    /** Whether this caller acts across every tenant. */
+    public boolean clusterWide() {
+        return role == Role.OPERATOR;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.easel.gateway.rest;
+
+import dev.easel.gateway.identity.ApiKeyToken;
+import dev.easel.gateway.identity.AuthConfig;
+import dev.easel.gateway.identity.Authentication;
+import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.KeyDirectory;
+import dev.easel.gateway.identity.Role;
+import dev.easel.gateway.identity.SingleSignOn;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Authenticates every request before anything else reads it: {@code Authorization: Bearer <API key>}, or a
+ * single-sign-on JWT when {@code easel.auth.oidc.enabled} ({@link SingleSignOn}), on every path but the few public ones (health probes, metrics, the OpenAPI document). Denies by default: a path the
+ * gateway does not serve is refused like any other without credentials, so routes cannot be probed. A refused
+ * request gets 401 {@code unauthorized} with {@code WWW-Authenticate} (RFC 6750), or 403 {@code tenant_disabled};
+ * its body is never read into memory. The caller goes to the endpoint in the routing context ({@link Callers}).
+ *
+ * <p>A route filter rather than a Quarkus {@code HttpAuthenticationMechanism}: filters run before the gateway
+ * reads bodies ({@link BodyPrefetchFilter}), so an unauthenticated client cannot make it buffer 32 MiB.
+ */
+@ApplicationScoped
+public class AuthenticationFilter {
+
+    // Before BodyLimitFilter (100) and BodyPrefetchFilter (90): nothing of an unauthenticated request is read.
+    private static final int PRIORITY = 110;
+    private static final Set<String> PUBLIC_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready",
+            "/q/health/started", "/q/metrics", "/q/openapi");
+    // RFC 6750 b64token after the scheme; the scheme is case-insensitive.
+    private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9._~+/-]+=*) *");
+    private static final String REALM = "Bearer realm=\"easel\"";
+    private static final Caller ANONYMOUS = new Caller("public", "public", "anonymous", Role.OPERATOR, null);
+
+    void register(@Observes Filters filters, AuthConfig config, KeyDirectory directory, SingleSignOn sso,
+                  ApiConfig api) {
+        if (!config.enabled()) {
+            filters.register(context -> {
+                context.put(Callers.KEY, ANONYMOUS);
+                context.next();
+            }, PRIORITY);
+            return;
+        }
+        long drainLimit = api.maxBodyBytes();
+        filters.register(context -> authenticate(context, directory, sso, drainLimit), PRIORITY);
+    }
+
+    private static void authenticate(RoutingContext context, KeyDirectory directory, SingleSignOn sso,
+                                     long drainLimit) {
+        if (PUBLIC_PATHS.contains(context.normalizedPath())) {
+            context.next();
+            return;
+        }
+        List<String> headers = context.request().headers().getAll(HttpHeaderNames.AUTHORIZATION);
+        if (headers.isEmpty()) {
+            refuse(context, Authentication.Refusal.MISSING, drainLimit);
+            return;
+        }
+        Optional<String> credential = headers.size() == 1 ? bearer(headers.getFirst()) : Optional.empty();
+        if (credential.isEmpty()) {
+            refuse(context, Authentication.Refusal.INVALID, drainLimit);
+            return;
+        }
+        if (!credential.get().startsWith(ApiKeyToken.PREFIX) && sso.enabled()) {
+            checkBlocking(context, () -> sso.authenticate(credential.get()), "a single-sign-on token", drainLimit);
+            return;
+        }
+        Optional<ApiKeyToken> token = ApiKeyToken.parse(credential.get());
+        if (token.isEmpty()) {
+            refuse(context, Authentication.Refusal.INVALID, drainLimit);
+            return;
+        }
+        Optional<Optional<KeyDirectory.StoredKey>> cached = directory.cached(token.get().id());
+        if (cached.isPresent()) {
+            finish(context, directory.authenticate(token.get(), cached.get(), Instant.now()), drainLimit);
+            return;
+        }
+        checkBlocking(context, () -> directory.authenticate(token.get(), directory.read(token.get().id()), Instant.now()),
+                "API key " + token.get(), drainLimit);
+    }
+
+    /** Authenticates on a worker thread (a database read, the provider's keys) and goes on on the event loop. */
+    private static void checkBlocking(RoutingContext context, Callable<Authentication> check, String what,
+                                      long drainLimit) {
+        context.vertx().executeBlocking(check, false).onComplete(checked -> {
+            if (checked.failed()) {
+                Log.warnf("cannot check %s: %s", what, checked.cause().getMessage());
+                context.response().putHeader(HttpHeaderNames.RETRY_AFTER, "5");
+                EarlyAnswer.send(context, Problem.of(503, "database_unavailable", "Service Unavailable",
+                        "credentials cannot be checked now; retry later", context.request().path(), List.of()),
+                        drainLimit);
+                return;
+            }
+            finish(context, checked.result(), drainLimit);
+        });
+    }
+
+    private static Optional<String> bearer(String header) {
+        Matcher m = BEARER.matcher(header);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static void finish(RoutingContext context, Authentication authentication, long drainLimit) {
+        if (!authentication.authenticated()) {
+            refuse(context, authentication.refusal(), drainLimit);
+            return;
+        }
+        context.put(Callers.KEY, authentication.caller());
+        context.next();
+    }
+
+    private static void refuse(RoutingContext context, Authentication.Refusal refusal, long drainLimit) {
+        HttpServerRequest request = context.request();
+        if (refusal == Authentication.Refusal.TENANT_DISABLED) {
+            EarlyAnswer.send(context, Problem.of(403, "tenant_disabled", "Forbidden",
+                    "the credentials' tenant is disabled", request.path(), List.of()), drainLimit);
+            return;
+        }
+        if (refusal == Authentication.Refusal.NO_GRANT) {
+            EarlyAnswer.send(context, Problem.of(403, "forbidden", "Forbidden", "the token names no tenant of this "
+                    + "service or grants no role in it (easel.auth.oidc.*)", request.path(), List.of()), drainLimit);
+            return;
+        }
+        String detail = switch (refusal) {
+            case MISSING -> "this API needs an API key: send Authorization: Bearer <key>";
+            case EXPIRED -> "the API key has expired";
+            case REVOKED -> "the API key has been revoked";
+            default -> "the credentials are not valid";
+        };
+        context.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, refusal == Authentication.Refusal.MISSING
+                ? REALM : REALM + ", error=\"invalid_token\", error_description=\"" + detail + "\"");
+        EarlyAnswer.send(context, Problem.of(401, "unauthorized", "Unauthorized", detail, request.path(), List.of()),
+                drainLimit);
+    }
+}

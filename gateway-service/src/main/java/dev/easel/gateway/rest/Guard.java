@@ -1,0 +1,31 @@
+package dev.easel.gateway.rest;
+
+import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Caller;
+import java.util.function.Supplier;
+
+/** Turns {@link AccessPolicy}'s decisions into answers: 403 {@code forbidden}, or the caller's own 404. */
+final class Guard {
+
+    private Guard() {
+    }
+
+    /**
+     * Returns when the decision allows; otherwise throws 403 {@code forbidden}, or what {@code hidden} supplies
+     * (the 404 the endpoint gives for something that does not exist).
+     */
+    static void require(AccessPolicy.Decision decision, Caller caller, String what, Supplier<RuntimeException> hidden) {
+        switch (decision) {
+            case ALLOWED -> {
+            }
+            case HIDDEN -> throw hidden.get();
+            case FORBIDDEN -> throw new ApiException(403, "forbidden", "Forbidden",
+                    "a key with role " + caller.role().wireName() + " may not " + what);
+        }
+    }
+
+    /** For actions on the caller's own tenant, which are never hidden. */
+    static void require(AccessPolicy.Decision decision, Caller caller, String what) {
+        require(decision, caller, what, () -> new IllegalStateException("an action on the caller's own tenant was hidden"));
+    }
+}
