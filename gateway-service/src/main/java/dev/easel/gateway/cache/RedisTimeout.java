@@ -35,7 +35,7 @@ public class RedisTimeout {
      * The command, failing with a {@link TimeoutException} (on a worker thread) when Redis has not answered it within
      * the timeout. The answer, when it comes in time, is passed on on the thread it arrived on.
      */
-    <T> Uni<T> bound(Uni<T> command) {
+    public <T> Uni<T> bound(Uni<T> command) {
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<T> answer = watch.watch(new CompletableFuture<>(),
                     () -> new TimeoutException("no answer from Redis within " + timeout.toMillis() + " ms"));

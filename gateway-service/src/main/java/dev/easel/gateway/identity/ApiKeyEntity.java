@@ -40,6 +40,18 @@ public class ApiKeyEntity extends PanacheEntityBase {
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
 
+    /** The request rate of the token bucket; null with {@link #rateBurst}: no limit. */
+    @Column(name = "rate_per_second")
+    public Double ratePerSecond;
+
+    @Column(name = "rate_burst")
+    public Integer rateBurst;
+
+    /** The key's own rate limit, if an admin set one. */
+    public RateLimit rateLimit() {
+        return RateLimit.of("key", ratePerSecond, rateBurst);
+    }
+
     public Role keyRole() {
         return Role.fromWire(role).orElseThrow(() -> new IllegalStateException("key " + id + " has unknown role " + role));
     }

@@ -27,7 +27,8 @@ public class ApiKeys {
      *
      * @param createdBy the principal that created it
      */
-    public Created create(String tenant, String name, Role role, Instant expiresAt, String createdBy) {
+    public Created create(String tenant, String name, Role role, Instant expiresAt, RateLimit rateLimit,
+                          String createdBy) {
         ApiKeyToken token = ApiKeyToken.mint();
         ApiKeyEntity key = new ApiKeyEntity();
         key.id = token.id();
@@ -38,6 +39,8 @@ public class ApiKeys {
         key.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         key.createdBy = createdBy;
         key.expiresAt = expiresAt;
+        key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
+        key.rateBurst = rateLimit == null ? null : rateLimit.burst();
         QuarkusTransaction.requiringNew().run(key::persist);
         return new Created(key, token);
     }
@@ -50,6 +53,27 @@ public class ApiKeys {
                 .setParameter(1, token.id()).setParameter(2, tenant).setParameter(3, name)
                 .setParameter(4, role.wireName()).setParameter(5, directory.hasher().hash(token))
                 .setParameter(6, Instant.now().truncatedTo(ChronoUnit.MICROS)).executeUpdate() == 1);
+    }
+
+    /** Changes what is given: the name (null leaves it) and, when {@code setRateLimit}, the rate limit (null: none). */
+    public Optional<ApiKeyEntity> update(String tenant, String id, String name, boolean setRateLimit,
+                                         RateLimit rateLimit) {
+        Optional<ApiKeyEntity> updated = QuarkusTransaction.requiringNew().call(() -> {
+            ApiKeyEntity key = ApiKeyEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (key == null || !key.tenantId.equals(tenant)) {
+                return Optional.<ApiKeyEntity>empty();
+            }
+            if (name != null) {
+                key.name = name;
+            }
+            if (setRateLimit) {
+                key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
+                key.rateBurst = rateLimit == null ? null : rateLimit.burst();
+            }
+            return Optional.of(key);
+        });
+        directory.forget(id);
+        return updated;
     }
 
     /** The tenant's keys, newest first, revoked ones included. */

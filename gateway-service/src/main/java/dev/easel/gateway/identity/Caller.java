@@ -1,5 +1,6 @@
 package dev.easel.gateway.identity;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,14 +11,22 @@ import java.util.Objects;
  * @param cachePool the result-cache pool the tenant's jobs share results in: the tenant itself unless an operator
  *     put it into a shared pool
  * @param keyId the API key the call came with, or null (single sign-on, or authentication switched off)
+ * @param rateLimits the request-rate limits the call counts against: its tenant's and its key's, where set
  */
-public record Caller(String tenant, String cachePool, String principal, Role role, String keyId) {
+public record Caller(String tenant, String cachePool, String principal, Role role, String keyId,
+                     List<RateLimit> rateLimits) {
 
     public Caller {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(cachePool, "cachePool");
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(role, "role");
+        rateLimits = List.copyOf(rateLimits);
+    }
+
+    /** A caller no rate limit applies to. */
+    public Caller(String tenant, String cachePool, String principal, Role role, String keyId) {
+        this(tenant, cachePool, principal, role, keyId, List.of());
     }
 
     /** Whether this caller acts across every tenant. */

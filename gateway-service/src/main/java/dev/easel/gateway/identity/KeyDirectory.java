@@ -7,12 +7,15 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Authenticates API keys. What a gateway read about a key (its tenant, role, hash, expiry, revocation) is trusted
@@ -28,7 +31,7 @@ public class KeyDirectory {
 
     /** What authenticating a key needs, from its row and its tenant's. */
     public record StoredKey(String id, String tenant, String cachePool, Role role, byte[] secretHash,
-                            Instant expiresAt, Instant revokedAt, boolean tenantDisabled) {
+                            Instant expiresAt, Instant revokedAt, boolean tenantDisabled, List<RateLimit> rateLimits) {
     }
 
     private record Entry(Optional<StoredKey> key, long readAtNanos) {
@@ -86,8 +89,9 @@ public class KeyDirectory {
                 return Optional.<StoredKey>empty();
             }
             TenantEntity tenant = TenantEntity.findById(row.tenantId);
+            List<RateLimit> limits = Stream.of(tenant.rateLimit(), row.rateLimit()).filter(Objects::nonNull).toList();
             return Optional.of(new StoredKey(row.id, row.tenantId, tenant.effectiveCachePool(), row.keyRole(),
-                    row.secretHash, row.expiresAt, row.revokedAt, tenant.disabledAt != null));
+                    row.secretHash, row.expiresAt, row.revokedAt, tenant.disabledAt != null, limits));
         });
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
@@ -122,7 +126,8 @@ public class KeyDirectory {
             return Authentication.refused(Authentication.Refusal.TENANT_DISABLED);
         }
         used.put(key.id(), now);
-        return Authentication.of(new Caller(key.tenant(), key.cachePool(), key.id(), key.role(), key.id()));
+        return Authentication.of(new Caller(key.tenant(), key.cachePool(), key.id(), key.role(), key.id(),
+                key.rateLimits()));
     }
 
     private void flushLastUsed() {

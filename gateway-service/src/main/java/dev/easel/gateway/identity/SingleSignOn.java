@@ -31,7 +31,7 @@ public class SingleSignOn {
 
     private static final int MAX_TENANTS = 10_000;
 
-    private record TenantState(String cachePool, boolean disabled) {
+    private record TenantState(String cachePool, boolean disabled, RateLimit rateLimit) {
     }
 
     private record Entry(Optional<TenantState> tenant, long readAtNanos) {
@@ -88,7 +88,9 @@ public class SingleSignOn {
         if (state.get().disabled()) {
             return Authentication.refused(Authentication.Refusal.TENANT_DISABLED);
         }
-        return Authentication.of(new Caller(tenant, state.get().cachePool(), subject, role.get(), null));
+        RateLimit limit = state.get().rateLimit();
+        return Authentication.of(new Caller(tenant, state.get().cachePool(), subject, role.get(), null,
+                limit == null ? List.of() : List.of(limit)));
     }
 
     /**
@@ -111,7 +113,7 @@ public class SingleSignOn {
         }
         Optional<TenantState> state = QuarkusTransaction.requiringNew().call(() ->
                 TenantEntity.<TenantEntity>findByIdOptional(id)
-                        .map(t -> new TenantState(t.effectiveCachePool(), t.disabledAt != null)));
+                        .map(t -> new TenantState(t.effectiveCachePool(), t.disabledAt != null, t.rateLimit())));
         if (tenants.size() >= MAX_TENANTS) {
             tenants.clear();
         }

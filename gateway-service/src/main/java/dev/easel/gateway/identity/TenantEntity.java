@@ -30,6 +30,18 @@ public class TenantEntity extends PanacheEntityBase {
     @Column(name = "disabled_at")
     public Instant disabledAt;
 
+    /** The request rate of the token bucket; null with {@link #rateBurst}: no limit. */
+    @Column(name = "rate_per_second")
+    public Double ratePerSecond;
+
+    @Column(name = "rate_burst")
+    public Integer rateBurst;
+
+    /** The tenant's own rate limit, if an operator set one. */
+    public RateLimit rateLimit() {
+        return RateLimit.of("tenant", ratePerSecond, rateBurst);
+    }
+
     /** The pool the tenant's results are cached in: its own unless an operator shares one. */
     public String effectiveCachePool() {
         return cachePool == null ? id : cachePool;

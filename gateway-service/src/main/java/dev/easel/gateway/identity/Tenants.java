@@ -44,9 +44,11 @@ public class Tenants {
 
     /**
      * Changes what is given (null leaves it): the name, the cache pool ({@code ""} returns the tenant to its own),
-     * and whether it is disabled (its keys are then refused on every replica within the key cache's time).
+     * whether it is disabled (its keys are then refused on every replica within the key cache's time), and, when
+     * {@code setRateLimit}, its rate limit (null: none).
      */
-    public Optional<TenantEntity> update(String id, String name, String cachePool, Boolean disabled) {
+    public Optional<TenantEntity> update(String id, String name, String cachePool, Boolean disabled,
+                                         boolean setRateLimit, RateLimit rateLimit) {
         Optional<TenantEntity> updated = QuarkusTransaction.requiringNew().call(() -> {
             TenantEntity tenant = TenantEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
             if (tenant == null) {
@@ -57,6 +59,10 @@ public class Tenants {
             }
             if (cachePool != null) {
                 tenant.cachePool = cachePool.isEmpty() ? null : cachePool;
+            }
+            if (setRateLimit) {
+                tenant.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
+                tenant.rateBurst = rateLimit == null ? null : rateLimit.burst();
             }
             if (disabled != null) {
                 tenant.disabledAt = !disabled ? null

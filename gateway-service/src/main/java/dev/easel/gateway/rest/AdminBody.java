@@ -3,6 +3,7 @@ package dev.easel.gateway.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.validation.InvalidRequestException;
 import dev.easel.common.validation.Violation;
+import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.Role;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -117,6 +118,39 @@ final class AdminBody {
                     "must be an RFC 3339 time in UTC, e.g. 2027-01-31T00:00:00Z"));
             return null;
         }
+    }
+
+    /** A field that may be absent (leave as is), {@code null} (clear it) or a value (set it). */
+    record Change<T>(boolean given, T value) {
+    }
+
+    /**
+     * A rate limit, {@code {"per_second": number, "burst": integer}}, or {@code null} to clear it.
+     */
+    Change<RateLimit> rateLimit(String field, String name) {
+        if (!body.has(field)) {
+            return new Change<>(false, null);
+        }
+        JsonNode value = body.get(field);
+        if (value.isNull()) {
+            return new Change<>(true, null);
+        }
+        JsonNode perSecond = value.get("per_second");
+        JsonNode burst = value.get("burst");
+        if (!value.isObject() || value.size() != 2 || perSecond == null || !perSecond.isNumber() || burst == null
+                || !burst.canConvertToInt() || !burst.isIntegralNumber()) {
+            violations.add(new Violation(field, Violation.INVALID_TYPE,
+                    "must be {\"per_second\": number, \"burst\": integer} or null"));
+            return new Change<>(false, null);
+        }
+        double rate = perSecond.doubleValue();
+        int size = burst.intValue();
+        if (!(rate > 0 && rate <= RateLimit.MAX_PER_SECOND) || size < 1 || size > RateLimit.MAX_BURST) {
+            violations.add(new Violation(field, Violation.OUT_OF_RANGE, "per_second must be above 0 and at most "
+                    + (long) RateLimit.MAX_PER_SECOND + ", burst from 1 to " + RateLimit.MAX_BURST));
+            return new Change<>(false, null);
+        }
+        return new Change<>(true, new RateLimit(name, rate, size));
     }
 
     Boolean bool(String field) {

@@ -6,12 +6,14 @@ import dev.easel.gateway.identity.ApiKeyEntity;
 import dev.easel.gateway.identity.ApiKeyToken;
 import dev.easel.gateway.identity.ApiKeys;
 import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.Role;
 import dev.easel.gateway.identity.Tenants;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,11 +43,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ApiKeyResource {
 
     /** A key as the admin API shows it: never its secret, which only creation returns. */
-    public record KeyView(String id, String tenant, String name, String role, String prefix, Instant createdAt,
-                          String createdBy, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
+    public record KeyView(String id, String tenant, String name, String role, String prefix,
+                          TenantResource.RateLimitView rateLimit, Instant createdAt, String createdBy, Instant expiresAt,
+                          Instant revokedAt, Instant lastUsedAt) {
         static KeyView of(ApiKeyEntity k) {
-            return new KeyView(k.id, k.tenantId, k.name, k.role, ApiKeyToken.PREFIX + k.id, k.createdAt, k.createdBy,
-                    k.expiresAt, k.revokedAt, k.lastUsedAt);
+            return new KeyView(k.id, k.tenantId, k.name, k.role, ApiKeyToken.PREFIX + k.id,
+                    TenantResource.RateLimitView.of(k.rateLimit()), k.createdAt, k.createdBy, k.expiresAt, k.revokedAt,
+                    k.lastUsedAt);
         }
     }
 
@@ -90,16 +94,17 @@ public class ApiKeyResource {
         Caller caller = callers.current();
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
                 () -> tenantNotFound(tenant));
-        AdminBody request = AdminBody.of(body, Set.of("name", "role", "expires_at"));
+        AdminBody request = AdminBody.of(body, Set.of("name", "role", "expires_at", "rate_limit"));
         String name = request.text("name", true);
         Role role = request.role("role");
         Instant expiresAt = request.future("expires_at", Instant.now());
+        RateLimit limit = request.rateLimit("rate_limit", "key").value();
         request.check();
         Guard.require(AccessPolicy.manageKey(caller, tenant, role), caller, "create a key with role " + role.wireName());
         if (tenants.find(tenant).isEmpty()) {
             throw tenantNotFound(tenant);
         }
-        ApiKeys.Created created = keys.create(tenant, name, role, expiresAt, caller.principal());
+        ApiKeys.Created created = keys.create(tenant, name, role, expiresAt, limit, caller.principal());
         ApiKeyEntity key = created.key();
         return Response.created(URI.create("/v1/admin/tenants/" + tenant + "/keys/" + key.id))
                 .entity(new CreatedKey(key.id, key.tenantId, key.name, key.role, created.token().value(),
@@ -138,6 +143,37 @@ public class ApiKeyResource {
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
                 () -> keyNotFound(id));
         return keys.find(tenant, id).map(KeyView::of).orElseThrow(() -> keyNotFound(id));
+    }
+
+    @PATCH
+    @Path("/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "updateApiKey", summary = "Change an API key (admin)",
+            description = "Only the fields given change: `name`, and `rate_limit` (`{\"per_second\", \"burst\"}`, "
+                    + "or `null` for none). Every gateway applies the change within `easel.auth.key-cache-ttl`.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "limit",
+            value = "{\"rate_limit\": {\"per_second\": 5, \"burst\": 10}}")))
+    @APIResponse(responseCode = "200", description = "The key as changed", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Below admin, or a key above the caller's role (forbidden)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such key in the tenant", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public KeyView update(@PathParam("tenant") String tenant, @PathParam("key") String id, byte[] body) {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
+                () -> keyNotFound(id));
+        AdminBody request = AdminBody.of(body, Set.of("name", "rate_limit"));
+        String name = request.text("name", false);
+        AdminBody.Change<RateLimit> limit = request.rateLimit("rate_limit", "key");
+        request.check();
+        ApiKeyEntity key = keys.find(tenant, id).orElseThrow(() -> keyNotFound(id));
+        Guard.require(AccessPolicy.manageKey(caller, tenant, key.keyRole()), caller,
+                "change a key with role " + key.role);
+        return keys.update(tenant, id, name, limit.given(), limit.value()).map(KeyView::of)
+                .orElseThrow(() -> keyNotFound(id));
     }
 
     @DELETE

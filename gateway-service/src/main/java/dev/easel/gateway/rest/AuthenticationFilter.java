@@ -7,6 +7,7 @@ import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.identity.KeyDirectory;
 import dev.easel.gateway.identity.Role;
 import dev.easel.gateway.identity.SingleSignOn;
+import dev.easel.gateway.limits.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -24,10 +25,13 @@ import java.util.regex.Pattern;
 
 /**
  * Authenticates every request before anything else reads it: {@code Authorization: Bearer <API key>}, or a
- * single-sign-on JWT when {@code easel.auth.oidc.enabled} ({@link SingleSignOn}), on every path but the few public ones (health probes, metrics, the OpenAPI document). Denies by default: a path the
- * gateway does not serve is refused like any other without credentials, so routes cannot be probed. A refused
- * request gets 401 {@code unauthorized} with {@code WWW-Authenticate} (RFC 6750), or 403 {@code tenant_disabled};
- * its body is never read into memory. The caller goes to the endpoint in the routing context ({@link Callers}).
+ * single-sign-on JWT when {@code easel.auth.oidc.enabled} ({@link SingleSignOn}), on every path but the few public
+ * ones (health probes, metrics, the OpenAPI document), then counts it against the caller's rate limits
+ * ({@link RateLimits}). Denies by default: a path the gateway does not serve is refused like any other without
+ * credentials, so routes cannot be probed. A refused request gets 401 {@code unauthorized} with
+ * {@code WWW-Authenticate} (RFC 6750), 403 {@code tenant_disabled} / {@code forbidden}, or 429
+ * {@code rate_limited}; its body is never read into memory. The caller goes to the endpoint in the routing context
+ * ({@link Callers}).
  *
  * <p>A route filter rather than a Quarkus {@code HttpAuthenticationMechanism}: filters run before the gateway
  * reads bodies ({@link BodyPrefetchFilter}), so an unauthenticated client cannot make it buffer 32 MiB.
@@ -44,8 +48,13 @@ public class AuthenticationFilter {
     private static final String REALM = "Bearer realm=\"easel\"";
     private static final Caller ANONYMOUS = new Caller("public", "public", "anonymous", Role.OPERATOR, null);
 
+    private KeyDirectory directory;
+    private SingleSignOn sso;
+    private RateLimits limits;
+    private long drainLimit;
+
     void register(@Observes Filters filters, AuthConfig config, KeyDirectory directory, SingleSignOn sso,
-                  ApiConfig api) {
+                  RateLimiter limiter, ApiConfig api) {
         if (!config.enabled()) {
             filters.register(context -> {
                 context.put(Callers.KEY, ANONYMOUS);
@@ -53,47 +62,53 @@ public class AuthenticationFilter {
             }, PRIORITY);
             return;
         }
-        long drainLimit = api.maxBodyBytes();
-        filters.register(context -> authenticate(context, directory, sso, drainLimit), PRIORITY);
+        this.directory = directory;
+        this.sso = sso;
+        this.drainLimit = api.maxBodyBytes();
+        this.limits = new RateLimits(limiter, drainLimit);
+        filters.register(this::authenticate, PRIORITY);
     }
 
-    private static void authenticate(RoutingContext context, KeyDirectory directory, SingleSignOn sso,
-                                     long drainLimit) {
+    private void authenticate(RoutingContext context) {
         if (PUBLIC_PATHS.contains(context.normalizedPath())) {
             context.next();
             return;
         }
         List<String> headers = context.request().headers().getAll(HttpHeaderNames.AUTHORIZATION);
         if (headers.isEmpty()) {
-            refuse(context, Authentication.Refusal.MISSING, drainLimit);
+            refuse(context, Authentication.Refusal.MISSING);
             return;
         }
         Optional<String> credential = headers.size() == 1 ? bearer(headers.getFirst()) : Optional.empty();
         if (credential.isEmpty()) {
-            refuse(context, Authentication.Refusal.INVALID, drainLimit);
+            refuse(context, Authentication.Refusal.INVALID);
             return;
         }
         if (!credential.get().startsWith(ApiKeyToken.PREFIX) && sso.enabled()) {
-            checkBlocking(context, () -> sso.authenticate(credential.get()), "a single-sign-on token", drainLimit);
+            checkBlocking(context, () -> sso.authenticate(credential.get()), "a single-sign-on token");
             return;
         }
         Optional<ApiKeyToken> token = ApiKeyToken.parse(credential.get());
         if (token.isEmpty()) {
-            refuse(context, Authentication.Refusal.INVALID, drainLimit);
+            refuse(context, Authentication.Refusal.INVALID);
             return;
         }
         Optional<Optional<KeyDirectory.StoredKey>> cached = directory.cached(token.get().id());
         if (cached.isPresent()) {
-            finish(context, directory.authenticate(token.get(), cached.get(), Instant.now()), drainLimit);
+            finish(context, directory.authenticate(token.get(), cached.get(), Instant.now()));
             return;
         }
-        checkBlocking(context, () -> directory.authenticate(token.get(), directory.read(token.get().id()), Instant.now()),
-                "API key " + token.get(), drainLimit);
+        checkBlocking(context, () -> directory.authenticate(token.get(), directory.read(token.get().id()),
+                Instant.now()), "API key " + token.get());
+    }
+
+    private static Optional<String> bearer(String header) {
+        Matcher m = BEARER.matcher(header);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Authenticates on a worker thread (a database read, the provider's keys) and goes on on the event loop. */
-    private static void checkBlocking(RoutingContext context, Callable<Authentication> check, String what,
-                                      long drainLimit) {
+    private void checkBlocking(RoutingContext context, Callable<Authentication> check, String what) {
         context.vertx().executeBlocking(check, false).onComplete(checked -> {
             if (checked.failed()) {
                 Log.warnf("cannot check %s: %s", what, checked.cause().getMessage());
@@ -103,25 +118,25 @@ public class AuthenticationFilter {
                         drainLimit);
                 return;
             }
-            finish(context, checked.result(), drainLimit);
+            finish(context, checked.result());
         });
     }
 
-    private static Optional<String> bearer(String header) {
-        Matcher m = BEARER.matcher(header);
-        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    private static void finish(RoutingContext context, Authentication authentication, long drainLimit) {
+    private void finish(RoutingContext context, Authentication authentication) {
         if (!authentication.authenticated()) {
-            refuse(context, authentication.refusal(), drainLimit);
+            refuse(context, authentication.refusal());
             return;
         }
-        context.put(Callers.KEY, authentication.caller());
-        context.next();
+        Caller caller = authentication.caller();
+        context.put(Callers.KEY, caller);
+        if (caller.rateLimits().isEmpty()) {
+            context.next();
+            return;
+        }
+        limits.check(context, caller);
     }
 
-    private static void refuse(RoutingContext context, Authentication.Refusal refusal, long drainLimit) {
+    private void refuse(RoutingContext context, Authentication.Refusal refusal) {
         HttpServerRequest request = context.request();
         if (refusal == Authentication.Refusal.TENANT_DISABLED) {
             EarlyAnswer.send(context, Problem.of(403, "tenant_disabled", "Forbidden",

@@ -3,6 +3,7 @@ package dev.easel.gateway.rest;
 import dev.easel.gateway.identity.AccessPolicy;
 import dev.easel.gateway.identity.Action;
 import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.TenantEntity;
 import dev.easel.gateway.identity.Tenants;
 import io.smallrye.common.annotation.Blocking;
@@ -37,9 +38,18 @@ public class TenantResource {
     private static final String SLUG = "1-63 characters of a-z, 0-9 and '-', starting with a letter or digit";
 
     /** A tenant as the admin API shows it. */
-    public record TenantView(String id, String name, String cachePool, Instant createdAt, Instant disabledAt) {
+    public record TenantView(String id, String name, String cachePool, RateLimitView rateLimit, Instant createdAt,
+                             Instant disabledAt) {
         static TenantView of(TenantEntity t) {
-            return new TenantView(t.id, t.name, t.effectiveCachePool(), t.createdAt, t.disabledAt);
+            return new TenantView(t.id, t.name, t.effectiveCachePool(), RateLimitView.of(t.rateLimit()), t.createdAt,
+                    t.disabledAt);
+        }
+    }
+
+    /** A rate limit as the admin API shows and takes it. */
+    public record RateLimitView(double perSecond, int burst) {
+        static RateLimitView of(RateLimit limit) {
+            return limit == null ? null : new RateLimitView(limit.perSecond(), limit.burst());
         }
     }
 
@@ -120,7 +130,9 @@ public class TenantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "updateTenant", summary = "Change a tenant (operator)",
             description = "Only the fields given change. `cache_pool: \"\"` returns the tenant to a pool of its own; "
-                    + "`disabled: true` refuses its keys on every gateway within `easel.auth.key-cache-ttl`.")
+                    + "`disabled: true` refuses its keys on every gateway within `easel.auth.key-cache-ttl`; "
+                    + "`rate_limit: {\"per_second\", \"burst\"}` limits the requests of all its keys together "
+                    + "(`null`: no limit).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "disable",
             value = "{\"disabled\": true}")))
     @APIResponse(responseCode = "200", description = "The tenant as changed", content = @Content(
@@ -135,12 +147,13 @@ public class TenantResource {
         Caller caller = callers.current();
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_TENANTS, id), caller, "manage tenants",
                 () -> ApiException.notFound("tenant " + id));
-        AdminBody request = AdminBody.of(body, Set.of("name", "cache_pool", "disabled"));
+        AdminBody request = AdminBody.of(body, Set.of("name", "cache_pool", "disabled", "rate_limit"));
         String name = request.text("name", false);
         String pool = request.clearable("cache_pool", TenantEntity.ID, SLUG);
         Boolean disabled = request.bool("disabled");
+        AdminBody.Change<RateLimit> limit = request.rateLimit("rate_limit", "tenant");
         request.check();
-        return tenants.update(id, name, pool, disabled).map(TenantView::of)
+        return tenants.update(id, name, pool, disabled, limit.given(), limit.value()).map(TenantView::of)
                 .orElseThrow(() -> ApiException.notFound("tenant " + id));
     }
 }

@@ -9,6 +9,7 @@ import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
 import dev.easel.common.event.ResultImage;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.gateway.identity.TestTenants;
 import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.testsupport.LocalRedis;
 import dev.easel.testsupport.TestKeys;
@@ -120,6 +121,36 @@ class RedisOutageIT {
         Response fresh = given().contentType("application/json")
                 .body("{\"prompt\": \"after the outage " + run + "\", \"seed\": 1}").post("/v1/jobs");
         assertThat(fresh.<String>path("cache")).isEqualTo("miss");
+    }
+
+    /**
+     * Rate limits fail open: while Redis is down a key over its limit is let through, unchecked and counted, and
+     * refused again once Redis is back.
+     */
+    @Test
+    void aRateLimitedKeyIsLetThroughWhileRedisIsDown() {
+        String tenant = TestTenants.create("redis-down");
+        String key = given().contentType("application/json").body("{\"name\": \"slow\", \"role\": \"viewer\", "
+                        + "\"rate_limit\": {\"per_second\": 0.001, \"burst\": 1}}")
+                .post("/v1/admin/tenants/" + tenant + "/keys").then().statusCode(201).extract().<String>path("key");
+        assertThat(as(key).get("/v1/me").statusCode()).isEqualTo(200);
+        assertThat(as(key).get("/v1/me").statusCode()).isEqualTo(429);
+        double uncheckedBefore = registry.counter("easel_rate_limit_unchecked").count();
+
+        REDIS.kill();
+        try {
+            Response unchecked = as(key).get("/v1/me");
+            assertThat(unchecked.statusCode()).isEqualTo(200);
+            assertThat(unchecked.header("RateLimit")).isNull();
+            assertThat(registry.counter("easel_rate_limit_unchecked").count()).isEqualTo(uncheckedBefore + 1);
+        } finally {
+            REDIS.start();
+        }
+        await().atMost(WAIT).until(() -> as(key).get("/v1/me").statusCode() == 429);
+    }
+
+    private static io.restassured.specification.RequestSpecification as(String key) {
+        return given().header("Authorization", TestTenants.bearer(key));
     }
 
     /**

@@ -98,6 +98,9 @@ class PermissionMatrixIT {
                 new Endpoint("GET /v1/admin/tenants/{tenant}/keys/{key}", r -> Call.of("GET",
                         "/v1/admin/tenants/" + r.tenant() + "/keys/" + r.key()),
                         roles(403, 403, 200, 200), hiddenButToOperators),
+                new Endpoint("PATCH /v1/admin/tenants/{tenant}/keys/{key}", r -> Call.json("PATCH",
+                        "/v1/admin/tenants/" + r.tenant() + "/keys/" + r.key(), "{\"name\": \"renamed\"}"),
+                        roles(403, 403, 200, 200), hiddenButToOperators),
                 // A key of its own for each call, so that no other call loses the key it acts with.
                 new Endpoint("DELETE /v1/admin/tenants/{tenant}/keys/{key}", r -> Call.of("DELETE",
                         "/v1/admin/tenants/" + r.tenant() + "/keys/" + TestTenants.idOf(TestTenants.key(r.tenant(), Role.VIEWER))),

@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Tenants and keys made through the admin API with the test operator key, as an operator would make them. */
-final class TestTenants {
+public final class TestTenants {
 
     private TestTenants() {
     }
 
     /** A tenant of its own for one test class run: a fresh id, so reruns on one database never collide. */
-    static String create(String prefix) {
+    public static String create(String prefix) {
         String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         given().header("Authorization", TestKeys.operatorBearer()).contentType(ContentType.JSON)
                 .body("{\"id\": \"" + id + "\"}").post("/v1/admin/tenants").then().statusCode(201);
@@ -23,14 +23,14 @@ final class TestTenants {
     }
 
     /** A new key of the tenant with this role; returns the whole key. */
-    static String key(String tenant, Role role) {
+    public static String key(String tenant, Role role) {
         return given().header("Authorization", TestKeys.operatorBearer()).contentType(ContentType.JSON)
                 .body("{\"name\": \"" + role.wireName() + " key\", \"role\": \"" + role.wireName() + "\"}")
                 .post("/v1/admin/tenants/" + tenant + "/keys").then().statusCode(201).extract().path("key");
     }
 
     /** A key of each role below operator, by role. */
-    static Map<Role, String> keys(String tenant) {
+    public static Map<Role, String> keys(String tenant) {
         Map<Role, String> keys = new EnumMap<>(Role.class);
         for (Role role : new Role[] {Role.VIEWER, Role.MEMBER, Role.ADMIN}) {
             keys.put(role, key(tenant, role));
@@ -39,12 +39,12 @@ final class TestTenants {
         return keys;
     }
 
-    static String bearer(String key) {
+    public static String bearer(String key) {
         return "Bearer " + key;
     }
 
     /** The id part of a whole key. */
-    static String idOf(String key) {
+    public static String idOf(String key) {
         return ApiKeyToken.parse(key).orElseThrow().id();
     }
 }
