@@ -4,6 +4,7 @@ package dev.easel.gateway.identity;
 public enum Action {
     READ_JOBS(Role.VIEWER),
     READ_MODELS(Role.VIEWER),
+    READ_USAGE(Role.VIEWER),
     SUBMIT_JOB(Role.MEMBER),
     UPLOAD_IMAGE(Role.MEMBER),
     /** A member cancels only the jobs it submitted; an admin any of its tenant's ({@link AccessPolicy#cancel}). */

@@ -4,13 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestKeys;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -19,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,9 +38,6 @@ class AuthenticationIT {
 
     @TestHTTPResource("/")
     URL base;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Test
     void withoutAKeyEveryApiRouteAndUnknownPathIsRefusedAndOnlyOperationalRoutesAnswer() throws Exception {
@@ -86,7 +80,7 @@ class AuthenticationIT {
     }
 
     @Test
-    void aRevokedKeyIsRefusedAtOnceHereAndWithinTheCacheTimeWhenAnotherReplicaRevokesIt() throws Exception {
+    void aRevokedKeyIsRefusedAtOnceByTheReplicaThatRevokedItAndWithinTwoSecondsByAnother() throws Exception {
         String tenant = TestTenants.create("revoke");
         String here = TestTenants.key(tenant, Role.MEMBER);
         String elsewhere = TestTenants.key(tenant, Role.MEMBER);
@@ -98,16 +92,19 @@ class AuthenticationIT {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("revoked");
 
-        // Another replica revokes by writing the row; this gateway read the key a moment ago and trusts that.
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement revoke = c.prepareStatement("UPDATE api_keys SET revoked_at = now() WHERE id = ?")) {
-            revoke.setString(1, TestTenants.idOf(elsewhere));
-            assertThat(revoke.executeUpdate()).isEqualTo(1);
+        try (ServiceProcess other = SecondReplica.start("revoking-replica")) {
+            // This gateway has just read the key and trusts it; the other replica revokes it.
+            assertThat(get("/v1/me", elsewhere).statusCode()).isEqualTo(200);
+            HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(other.uri("/v1/admin/tenants/" + tenant
+                            + "/keys/" + TestTenants.idOf(elsewhere))).DELETE()
+                    .header("Authorization", TestKeys.operatorBearer()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+            long revokedAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> get("/v1/me", elsewhere).statusCode() == 401);
+            System.out.printf("a revocation on another replica took effect here after %d ms%n",
+                    (System.nanoTime() - revokedAt) / 1_000_000);
         }
-        long revokedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-                .until(() -> get("/v1/me", elsewhere).statusCode() == 401);
-        System.out.printf("revocation by another replica took effect after %d ms%n", (System.nanoTime() - revokedAt) / 1_000_000);
     }
 
     @Test

@@ -80,6 +80,8 @@ class PermissionMatrixIT {
                         roles(403, 201, 201, 201), null),
                 new Endpoint("GET /v1/models", r -> Call.of("GET", "/v1/models"), roles(200, 200, 200, 200), null),
                 new Endpoint("GET /v1/me", r -> Call.of("GET", "/v1/me"), roles(200, 200, 200, 200), null),
+                new Endpoint("GET /v1/usage", r -> Call.of("GET", "/v1/usage?tenant=" + r.tenant()),
+                        roles(200, 200, 200, 200), hiddenButToOperators),
                 new Endpoint("POST /v1/admin/tenants", r -> Call.json("POST", "/v1/admin/tenants",
                         "{\"id\": \"m-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "\"}"),
                         roles(403, 403, 403, 201), null),

@@ -3,9 +3,7 @@ package dev.easel.gateway.identity;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.easel.gateway.lifecycle.ContractWorker;
 import dev.easel.testsupport.ServiceProcess;
-import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -18,9 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Request-rate limits per tenant and per key, in Redis, shared by gateway replicas. */
@@ -31,12 +27,6 @@ class RateLimitIT {
 
     @TestHTTPResource("/")
     URL base;
-
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "easel.cache.namespace")
-    String namespace;
 
     @Test
     void aKeysLimitAdmitsItsBurstThenRefusesWithTheHeaders() throws Exception {
@@ -96,12 +86,7 @@ class RateLimitIT {
     void twoReplicasShareOneBucket() throws Exception {
         String tenant = TestTenants.create("rate-replicas");
         String key = limitedKey(tenant, 10, 10);
-        Map<String, String> env = new java.util.HashMap<>(TestKeys.gatewayEnvironment());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-        env.put("EASEL_CACHE_NAMESPACE", namespace); // the buckets' Redis keys
-        env.put("EASEL_TOPICS_JOBS", ContractWorker.JOBS);
-        env.put("EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS);
-        try (ServiceProcess second = ServiceProcess.start("rate-replica", "gateway-service", env, Duration.ofSeconds(90))) {
+        try (ServiceProcess second = SecondReplica.start("rate-replica")) {
             List<URI> replicas = List.of(base.toURI(), second.uri("/"));
             List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
             long start = System.nanoTime();
