@@ -33,6 +33,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -102,7 +103,9 @@ public class JobAdmission {
     public Uni<JobEntity> submit(JsonNode body, SubmitHeaders headers, Caller caller) {
         // Taken on the request's own thread: later steps may run on threads where the current context is not its.
         Context trace = Context.current();
+        // Quotas are counted in the job store: a caller with one is admitted on a worker thread.
         Uni<Submission> prepared = headers.idempotencyKey() != null || body.has("image") || body.has("mask")
+                || !caller.quotas().isEmpty()
                 ? blocking(() -> prepare(body, headers, caller, trace, uploads.of(caller.tenant())))
                 : Uni.createFrom().item(() -> prepare(body, headers, caller, trace, NO_IMAGES));
         return prepared.chain(this::admit).map(this::admitted)
@@ -122,6 +125,9 @@ public class JobAdmission {
         }
         ValidatedRequest request = JobRequestValidator.validateRequest(body, catalog, images,
                 () -> SEEDS.nextLong() & Long.MAX_VALUE);
+        if (!caller.quotas().isEmpty()) {
+            QuotaCheck.admit(caller, request.spec().numImages(), Instant.now());
+        }
         JobSpec spec = stageInlineImages(caller.tenant(), request);
         CachePolicy policy = CachePolicy.of(cacheConfig.enabled(), spec.cache(), request.seedPinned(),
                 headers.cacheControl());

@@ -47,6 +47,27 @@ public class ApiKeyEntity extends PanacheEntityBase {
     @Column(name = "rate_burst")
     public Integer rateBurst;
 
+    @Column(name = "max_active_jobs")
+    public Integer maxActiveJobs;
+
+    @Column(name = "max_images_per_day")
+    public Integer maxImagesPerDay;
+
+    @Column(name = "max_images_per_month")
+    public Integer maxImagesPerMonth;
+
+    /** The quota set on this key, or null. */
+    public Quota quota() {
+        return Quota.of("key", maxActiveJobs, maxImagesPerDay, maxImagesPerMonth);
+    }
+
+    /** Sets the quota (null: none). */
+    public void quota(Quota quota) {
+        maxActiveJobs = quota == null ? null : quota.activeJobs();
+        maxImagesPerDay = quota == null ? null : quota.imagesPerDay();
+        maxImagesPerMonth = quota == null ? null : quota.imagesPerMonth();
+    }
+
     /** The key's own rate limit, if an admin set one. */
     public RateLimit rateLimit() {
         return RateLimit.of("key", ratePerSecond, rateBurst);

@@ -28,7 +28,7 @@ public class ApiKeys {
      * @param createdBy the principal that created it
      */
     public Created create(String tenant, String name, Role role, Instant expiresAt, RateLimit rateLimit,
-                          String createdBy) {
+                          Quota quota, String createdBy) {
         ApiKeyToken token = ApiKeyToken.mint();
         ApiKeyEntity key = new ApiKeyEntity();
         key.id = token.id();
@@ -41,6 +41,7 @@ public class ApiKeys {
         key.expiresAt = expiresAt;
         key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
         key.rateBurst = rateLimit == null ? null : rateLimit.burst();
+        key.quota(quota);
         QuarkusTransaction.requiringNew().run(key::persist);
         return new Created(key, token);
     }
@@ -55,9 +56,12 @@ public class ApiKeys {
                 .setParameter(6, Instant.now().truncatedTo(ChronoUnit.MICROS)).executeUpdate() == 1);
     }
 
-    /** Changes what is given: the name (null leaves it) and, when {@code setRateLimit}, the rate limit (null: none). */
+    /**
+     * Changes what is given: the name (null leaves it), and when {@code setRateLimit} / {@code setQuota}, the rate
+     * limit / the quota (null: none).
+     */
     public Optional<ApiKeyEntity> update(String tenant, String id, String name, boolean setRateLimit,
-                                         RateLimit rateLimit) {
+                                         RateLimit rateLimit, boolean setQuota, Quota quota) {
         Optional<ApiKeyEntity> updated = QuarkusTransaction.requiringNew().call(() -> {
             ApiKeyEntity key = ApiKeyEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
             if (key == null || !key.tenantId.equals(tenant)) {
@@ -65,6 +69,9 @@ public class ApiKeys {
             }
             if (name != null) {
                 key.name = name;
+            }
+            if (setQuota) {
+                key.quota(quota);
             }
             if (setRateLimit) {
                 key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();

@@ -12,9 +12,10 @@ import java.util.Objects;
  *     put it into a shared pool
  * @param keyId the API key the call came with, or null (single sign-on, or authentication switched off)
  * @param rateLimits the request-rate limits the call counts against: its tenant's and its key's, where set
+ * @param quotas the quotas its jobs count against: its tenant's and its key's, where set
  */
 public record Caller(String tenant, String cachePool, String principal, Role role, String keyId,
-                     List<RateLimit> rateLimits) {
+                     List<RateLimit> rateLimits, List<Quota> quotas) {
 
     public Caller {
         Objects.requireNonNull(tenant, "tenant");
@@ -22,11 +23,12 @@ public record Caller(String tenant, String cachePool, String principal, Role rol
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(role, "role");
         rateLimits = List.copyOf(rateLimits);
+        quotas = List.copyOf(quotas);
     }
 
-    /** A caller no rate limit applies to. */
+    /** A caller no rate limit or quota applies to. */
     public Caller(String tenant, String cachePool, String principal, Role role, String keyId) {
-        this(tenant, cachePool, principal, role, keyId, List.of());
+        this(tenant, cachePool, principal, role, keyId, List.of(), List.of());
     }
 
     /** Whether this caller acts across every tenant. */

@@ -31,7 +31,8 @@ public class KeyDirectory {
 
     /** What authenticating a key needs, from its row and its tenant's. */
     public record StoredKey(String id, String tenant, String cachePool, Role role, byte[] secretHash,
-                            Instant expiresAt, Instant revokedAt, boolean tenantDisabled, List<RateLimit> rateLimits) {
+                            Instant expiresAt, Instant revokedAt, boolean tenantDisabled, List<RateLimit> rateLimits,
+                            List<Quota> quotas) {
     }
 
     private record Entry(Optional<StoredKey> key, long readAtNanos) {
@@ -90,8 +91,9 @@ public class KeyDirectory {
             }
             TenantEntity tenant = TenantEntity.findById(row.tenantId);
             List<RateLimit> limits = Stream.of(tenant.rateLimit(), row.rateLimit()).filter(Objects::nonNull).toList();
+            List<Quota> quotas = Stream.of(tenant.quota(), row.quota()).filter(Objects::nonNull).toList();
             return Optional.of(new StoredKey(row.id, row.tenantId, tenant.effectiveCachePool(), row.keyRole(),
-                    row.secretHash, row.expiresAt, row.revokedAt, tenant.disabledAt != null, limits));
+                    row.secretHash, row.expiresAt, row.revokedAt, tenant.disabledAt != null, limits, quotas));
         });
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
@@ -127,7 +129,7 @@ public class KeyDirectory {
         }
         used.put(key.id(), now);
         return Authentication.of(new Caller(key.tenant(), key.cachePool(), key.id(), key.role(), key.id(),
-                key.rateLimits()));
+                key.rateLimits(), key.quotas()));
     }
 
     private void flushLastUsed() {

@@ -31,7 +31,7 @@ public class SingleSignOn {
 
     private static final int MAX_TENANTS = 10_000;
 
-    private record TenantState(String cachePool, boolean disabled, RateLimit rateLimit) {
+    private record TenantState(String cachePool, boolean disabled, RateLimit rateLimit, Quota quota) {
     }
 
     private record Entry(Optional<TenantState> tenant, long readAtNanos) {
@@ -89,8 +89,9 @@ public class SingleSignOn {
             return Authentication.refused(Authentication.Refusal.TENANT_DISABLED);
         }
         RateLimit limit = state.get().rateLimit();
+        Quota quota = state.get().quota();
         return Authentication.of(new Caller(tenant, state.get().cachePool(), subject, role.get(), null,
-                limit == null ? List.of() : List.of(limit)));
+                limit == null ? List.of() : List.of(limit), quota == null ? List.of() : List.of(quota)));
     }
 
     /**
@@ -113,7 +114,8 @@ public class SingleSignOn {
         }
         Optional<TenantState> state = QuarkusTransaction.requiringNew().call(() ->
                 TenantEntity.<TenantEntity>findByIdOptional(id)
-                        .map(t -> new TenantState(t.effectiveCachePool(), t.disabledAt != null, t.rateLimit())));
+                        .map(t -> new TenantState(t.effectiveCachePool(), t.disabledAt != null, t.rateLimit(),
+                                t.quota())));
         if (tenants.size() >= MAX_TENANTS) {
             tenants.clear();
         }

@@ -37,6 +37,27 @@ public class TenantEntity extends PanacheEntityBase {
     @Column(name = "rate_burst")
     public Integer rateBurst;
 
+    @Column(name = "max_active_jobs")
+    public Integer maxActiveJobs;
+
+    @Column(name = "max_images_per_day")
+    public Integer maxImagesPerDay;
+
+    @Column(name = "max_images_per_month")
+    public Integer maxImagesPerMonth;
+
+    /** The quota set on this tenant, or null. */
+    public Quota quota() {
+        return Quota.of("tenant", maxActiveJobs, maxImagesPerDay, maxImagesPerMonth);
+    }
+
+    /** Sets the quota (null: none). */
+    public void quota(Quota quota) {
+        maxActiveJobs = quota == null ? null : quota.activeJobs();
+        maxImagesPerDay = quota == null ? null : quota.imagesPerDay();
+        maxImagesPerMonth = quota == null ? null : quota.imagesPerMonth();
+    }
+
     /** The tenant's own rate limit, if an operator set one. */
     public RateLimit rateLimit() {
         return RateLimit.of("tenant", ratePerSecond, rateBurst);

@@ -45,10 +45,10 @@ public class Tenants {
     /**
      * Changes what is given (null leaves it): the name, the cache pool ({@code ""} returns the tenant to its own),
      * whether it is disabled (its keys are then refused on every replica within the key cache's time), and, when
-     * {@code setRateLimit}, its rate limit (null: none).
+     * {@code setRateLimit}, its rate limit, and when {@code setQuota}, its quota (null: none).
      */
     public Optional<TenantEntity> update(String id, String name, String cachePool, Boolean disabled,
-                                         boolean setRateLimit, RateLimit rateLimit) {
+                                         boolean setRateLimit, RateLimit rateLimit, boolean setQuota, Quota quota) {
         Optional<TenantEntity> updated = QuarkusTransaction.requiringNew().call(() -> {
             TenantEntity tenant = TenantEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
             if (tenant == null) {
@@ -59,6 +59,9 @@ public class Tenants {
             }
             if (cachePool != null) {
                 tenant.cachePool = cachePool.isEmpty() ? null : cachePool;
+            }
+            if (setQuota) {
+                tenant.quota(quota);
             }
             if (setRateLimit) {
                 tenant.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();

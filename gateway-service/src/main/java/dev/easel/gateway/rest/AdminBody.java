@@ -3,6 +3,7 @@ package dev.easel.gateway.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.validation.InvalidRequestException;
 import dev.easel.common.validation.Violation;
+import dev.easel.gateway.identity.Quota;
 import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.Role;
 import java.time.Instant;
@@ -151,6 +152,51 @@ final class AdminBody {
             return new Change<>(false, null);
         }
         return new Change<>(true, new RateLimit(name, rate, size));
+    }
+
+    private static final Set<String> QUOTA_FIELDS = Set.of("active_jobs", "images_per_day", "images_per_month");
+
+    /**
+     * Quotas, {@code {"active_jobs", "images_per_day", "images_per_month"}} (each a whole number from 0, or null for
+     * none), or {@code null} to clear them all.
+     */
+    Change<Quota> quota(String field, String scope) {
+        if (!body.has(field)) {
+            return new Change<>(false, null);
+        }
+        JsonNode value = body.get(field);
+        if (value.isNull()) {
+            return new Change<>(true, null);
+        }
+        if (!value.isObject() || value.isEmpty()) {
+            violations.add(new Violation(field, Violation.INVALID_TYPE, "must be an object with any of "
+                    + "active_jobs, images_per_day, images_per_month, or null"));
+            return new Change<>(false, null);
+        }
+        Integer[] bounds = new Integer[3];
+        String[] names = {"active_jobs", "images_per_day", "images_per_month"};
+        for (Iterator<String> fields = value.fieldNames(); fields.hasNext(); ) {
+            String name = fields.next();
+            if (!QUOTA_FIELDS.contains(name)) {
+                violations.add(new Violation(field, Violation.UNKNOWN_FIELD,
+                        "takes active_jobs, images_per_day and images_per_month"));
+                return new Change<>(false, null);
+            }
+        }
+        for (int i = 0; i < names.length; i++) {
+            JsonNode bound = value.get(names[i]);
+            if (bound == null || bound.isNull()) {
+                continue;
+            }
+            if (!bound.isIntegralNumber() || !bound.canConvertToInt() || bound.intValue() < 0) {
+                violations.add(new Violation(field + "." + names[i], Violation.OUT_OF_RANGE,
+                        "must be a whole number from 0 to " + Integer.MAX_VALUE + ", or null"));
+                return new Change<>(false, null);
+            }
+            bounds[i] = bound.intValue();
+        }
+        return new Change<>(true, bounds[0] == null && bounds[1] == null && bounds[2] == null ? null
+                : new Quota(scope, bounds[0], bounds[1], bounds[2]));
     }
 
     Boolean bool(String field) {

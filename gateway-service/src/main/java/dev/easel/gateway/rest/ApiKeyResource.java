@@ -6,6 +6,7 @@ import dev.easel.gateway.identity.ApiKeyEntity;
 import dev.easel.gateway.identity.ApiKeyToken;
 import dev.easel.gateway.identity.ApiKeys;
 import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.Quota;
 import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.Role;
 import dev.easel.gateway.identity.Tenants;
@@ -44,12 +45,12 @@ public class ApiKeyResource {
 
     /** A key as the admin API shows it: never its secret, which only creation returns. */
     public record KeyView(String id, String tenant, String name, String role, String prefix,
-                          TenantResource.RateLimitView rateLimit, Instant createdAt, String createdBy, Instant expiresAt,
-                          Instant revokedAt, Instant lastUsedAt) {
+                          TenantResource.RateLimitView rateLimit, TenantResource.QuotaView quotas, Instant createdAt,
+                          String createdBy, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
         static KeyView of(ApiKeyEntity k) {
             return new KeyView(k.id, k.tenantId, k.name, k.role, ApiKeyToken.PREFIX + k.id,
-                    TenantResource.RateLimitView.of(k.rateLimit()), k.createdAt, k.createdBy, k.expiresAt, k.revokedAt,
-                    k.lastUsedAt);
+                    TenantResource.RateLimitView.of(k.rateLimit()), TenantResource.QuotaView.of(k.quota()), k.createdAt,
+                    k.createdBy, k.expiresAt, k.revokedAt, k.lastUsedAt);
         }
     }
 
@@ -94,17 +95,18 @@ public class ApiKeyResource {
         Caller caller = callers.current();
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
                 () -> tenantNotFound(tenant));
-        AdminBody request = AdminBody.of(body, Set.of("name", "role", "expires_at", "rate_limit"));
+        AdminBody request = AdminBody.of(body, Set.of("name", "role", "expires_at", "rate_limit", "quotas"));
         String name = request.text("name", true);
         Role role = request.role("role");
         Instant expiresAt = request.future("expires_at", Instant.now());
         RateLimit limit = request.rateLimit("rate_limit", "key").value();
+        Quota quota = request.quota("quotas", "key").value();
         request.check();
         Guard.require(AccessPolicy.manageKey(caller, tenant, role), caller, "create a key with role " + role.wireName());
         if (tenants.find(tenant).isEmpty()) {
             throw tenantNotFound(tenant);
         }
-        ApiKeys.Created created = keys.create(tenant, name, role, expiresAt, limit, caller.principal());
+        ApiKeys.Created created = keys.create(tenant, name, role, expiresAt, limit, quota, caller.principal());
         ApiKeyEntity key = created.key();
         return Response.created(URI.create("/v1/admin/tenants/" + tenant + "/keys/" + key.id))
                 .entity(new CreatedKey(key.id, key.tenantId, key.name, key.role, created.token().value(),
@@ -149,8 +151,9 @@ public class ApiKeyResource {
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "updateApiKey", summary = "Change an API key (admin)",
-            description = "Only the fields given change: `name`, and `rate_limit` (`{\"per_second\", \"burst\"}`, "
-                    + "or `null` for none). Every gateway applies the change within `easel.auth.key-cache-ttl`.")
+            description = "Only the fields given change: `name`, `rate_limit` (`{\"per_second\", \"burst\"}`, "
+                    + "or `null` for none) and `quotas` (`{\"active_jobs\", \"images_per_day\", \"images_per_month\"}`, "
+                    + "or `null`). Every gateway applies the change within `easel.auth.key-cache-ttl`.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "limit",
             value = "{\"rate_limit\": {\"per_second\": 5, \"burst\": 10}}")))
     @APIResponse(responseCode = "200", description = "The key as changed", content = @Content(
@@ -165,14 +168,16 @@ public class ApiKeyResource {
         Caller caller = callers.current();
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
                 () -> keyNotFound(id));
-        AdminBody request = AdminBody.of(body, Set.of("name", "rate_limit"));
+        AdminBody request = AdminBody.of(body, Set.of("name", "rate_limit", "quotas"));
         String name = request.text("name", false);
         AdminBody.Change<RateLimit> limit = request.rateLimit("rate_limit", "key");
+        AdminBody.Change<Quota> quota = request.quota("quotas", "key");
         request.check();
         ApiKeyEntity key = keys.find(tenant, id).orElseThrow(() -> keyNotFound(id));
         Guard.require(AccessPolicy.manageKey(caller, tenant, key.keyRole()), caller,
                 "change a key with role " + key.role);
-        return keys.update(tenant, id, name, limit.given(), limit.value()).map(KeyView::of)
+        return keys.update(tenant, id, name, limit.given(), limit.value(), quota.given(), quota.value())
+                .map(KeyView::of)
                 .orElseThrow(() -> keyNotFound(id));
     }
 

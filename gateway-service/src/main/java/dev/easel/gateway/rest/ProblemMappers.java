@@ -2,6 +2,7 @@ package dev.easel.gateway.rest;
 
 import dev.easel.common.validation.InvalidRequestException;
 import dev.easel.gateway.admission.IdempotencyKeyReusedException;
+import dev.easel.gateway.admission.QuotaExceededException;
 import dev.easel.gateway.identity.TenantExistsException;
 import dev.easel.gateway.store.DatabaseOutage;
 import dev.easel.gateway.store.JobNotFoundException;
@@ -37,6 +38,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response tenantExists(TenantExistsException e, UriInfo uri) {
         return Problem.of(409, "tenant_exists", "Conflict", e.getMessage(), path(uri), List.of()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response quotaExceeded(QuotaExceededException e, UriInfo uri) {
+        Response problem = Problem.of(429, "quota_exceeded", "Too Many Requests", e.getMessage(), path(uri), List.of())
+                .toResponse();
+        return Response.fromResponse(problem).header("Retry-After", Math.max(1, e.retryAfter().toSeconds())).build();
     }
 
     @ServerExceptionMapper

@@ -3,6 +3,7 @@ package dev.easel.gateway.rest;
 import dev.easel.gateway.identity.AccessPolicy;
 import dev.easel.gateway.identity.Action;
 import dev.easel.gateway.identity.Caller;
+import dev.easel.gateway.identity.Quota;
 import dev.easel.gateway.identity.RateLimit;
 import dev.easel.gateway.identity.TenantEntity;
 import dev.easel.gateway.identity.Tenants;
@@ -38,11 +39,18 @@ public class TenantResource {
     private static final String SLUG = "1-63 characters of a-z, 0-9 and '-', starting with a letter or digit";
 
     /** A tenant as the admin API shows it. */
-    public record TenantView(String id, String name, String cachePool, RateLimitView rateLimit, Instant createdAt,
-                             Instant disabledAt) {
+    public record TenantView(String id, String name, String cachePool, RateLimitView rateLimit, QuotaView quotas,
+                             Instant createdAt, Instant disabledAt) {
         static TenantView of(TenantEntity t) {
-            return new TenantView(t.id, t.name, t.effectiveCachePool(), RateLimitView.of(t.rateLimit()), t.createdAt,
-                    t.disabledAt);
+            return new TenantView(t.id, t.name, t.effectiveCachePool(), RateLimitView.of(t.rateLimit()),
+                    QuotaView.of(t.quota()), t.createdAt, t.disabledAt);
+        }
+    }
+
+    /** Quotas as the admin API shows and takes them. */
+    public record QuotaView(Integer activeJobs, Integer imagesPerDay, Integer imagesPerMonth) {
+        static QuotaView of(Quota quota) {
+            return quota == null ? null : new QuotaView(quota.activeJobs(), quota.imagesPerDay(), quota.imagesPerMonth());
         }
     }
 
@@ -132,7 +140,8 @@ public class TenantResource {
             description = "Only the fields given change. `cache_pool: \"\"` returns the tenant to a pool of its own; "
                     + "`disabled: true` refuses its keys on every gateway within `easel.auth.key-cache-ttl`; "
                     + "`rate_limit: {\"per_second\", \"burst\"}` limits the requests of all its keys together "
-                    + "(`null`: no limit).")
+                    + "(`null`: no limit); `quotas: {\"active_jobs\", \"images_per_day\", \"images_per_month\"}` "
+                    + "bounds its jobs (`null`: none).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "disable",
             value = "{\"disabled\": true}")))
     @APIResponse(responseCode = "200", description = "The tenant as changed", content = @Content(
@@ -147,13 +156,15 @@ public class TenantResource {
         Caller caller = callers.current();
         Guard.require(AccessPolicy.decide(caller, Action.MANAGE_TENANTS, id), caller, "manage tenants",
                 () -> ApiException.notFound("tenant " + id));
-        AdminBody request = AdminBody.of(body, Set.of("name", "cache_pool", "disabled", "rate_limit"));
+        AdminBody request = AdminBody.of(body, Set.of("name", "cache_pool", "disabled", "rate_limit", "quotas"));
         String name = request.text("name", false);
         String pool = request.clearable("cache_pool", TenantEntity.ID, SLUG);
         Boolean disabled = request.bool("disabled");
         AdminBody.Change<RateLimit> limit = request.rateLimit("rate_limit", "tenant");
+        AdminBody.Change<Quota> quota = request.quota("quotas", "tenant");
         request.check();
-        return tenants.update(id, name, pool, disabled, limit.given(), limit.value()).map(TenantView::of)
+        return tenants.update(id, name, pool, disabled, limit.given(), limit.value(), quota.given(), quota.value())
+                .map(TenantView::of)
                 .orElseThrow(() -> ApiException.notFound("tenant " + id));
     }
 }
