@@ -31,12 +31,14 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /v1/admin/tenants/{tenant}/keys}: a tenant's admins (and operators) create, list and revoke its API keys.
  * Nobody creates or revokes a key of a role above their own.
  */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/admin/tenants/{tenant}/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")

@@ -37,9 +37,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/jobs/{id}/events}: the job's life as server-sent events. */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/jobs/{id}/events")
 @Tag(name = "jobs")
 @Singleton

@@ -52,11 +52,19 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** The job API: submit, read, list and cancel (docs/api.md). */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
+@SecurityScheme(securitySchemeName = ApiSecurity.SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        bearerFormat = "easel_sk_<id>_<secret> API key, or an OIDC JWT where single sign-on is on",
+        description = "Authorization: Bearer <API key>. Keys are created with the admin API (docs/api.md, "
+                + "\"Authentication and permissions\").")
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")

@@ -10,9 +10,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/me}: who the credentials say the caller is. */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")

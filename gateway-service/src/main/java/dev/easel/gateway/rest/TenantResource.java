@@ -27,9 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /v1/admin/tenants}: operators create, list and change tenants; a tenant's admin reads its own. */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/admin/tenants")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")

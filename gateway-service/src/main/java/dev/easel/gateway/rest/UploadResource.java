@@ -23,11 +23,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** {@code POST /v1/uploads}: stores an input image once, for jobs to reference as {@code upload:<id>}. */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "uploads")

@@ -22,9 +22,11 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/usage}: what a tenant consumed, per day and model. */
+@SecurityRequirement(name = ApiSecurity.SCHEME)
 @Path("/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")

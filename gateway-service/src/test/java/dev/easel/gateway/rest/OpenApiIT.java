@@ -64,6 +64,15 @@ class OpenApiIT {
     }
 
     @Test
+    void everyOperationAsksForTheBearerKeyTheSchemeDescribes() {
+        JsonNode scheme = document.path("components").path("securitySchemes").path("bearer");
+        assertThat(scheme.path("type").asText()).isEqualTo("http");
+        assertThat(scheme.path("scheme").asText()).isEqualTo("bearer");
+        assertThat(operations()).isNotEmpty().allSatisfy(op -> assertThat(op.node().path("security").toString())
+                .as("security of %s", op).isEqualTo("[{\"bearer\":[]}]"));
+    }
+
+    @Test
     void everyOperationIsInTheContract() throws Exception {
         String contract = Files.readString(ApiDocsTest.repositoryRoot().resolve("docs/api.md"));
         assertThat(operations()).isNotEmpty().allSatisfy(op -> assertThat(contract)

@@ -62,6 +62,28 @@ class LocalScriptTest {
         }
     }
 
+    /** The launcher mints the bootstrap key and the pepper an operator puts in the gateway's secret. */
+    @Test
+    void mintsApiKeysTheGatewayAcceptsAndPeppersLongEnough(@TempDir Path home) throws Exception {
+        String first = run(home, "new-key");
+        String second = run(home, "new-key");
+        assertThat(first).matches("easel_sk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}").isNotEqualTo(second);
+        assertThat(java.util.Base64.getUrlDecoder().decode(first.substring(first.length() - 43))).hasSize(32);
+        assertThat(run(home, "new-pepper").getBytes(StandardCharsets.UTF_8).length).isGreaterThanOrEqualTo(32);
+    }
+
+    private static String run(Path home, String command) throws Exception {
+        ProcessBuilder script = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(), command)
+                .redirectErrorStream(true).directory(LocalStack.repoRoot().toFile());
+        script.environment().put("EASEL_HOME", home.toString());
+        Process process = script.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
     private static Process down(Path home) throws Exception {
         ProcessBuilder script = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(), "down")
                 .redirectErrorStream(true).directory(LocalStack.repoRoot().toFile());
