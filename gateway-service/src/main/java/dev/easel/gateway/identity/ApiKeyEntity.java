@@ -2,6 +2,7 @@ package dev.easel.gateway.identity;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -40,37 +41,26 @@ public class ApiKeyEntity extends PanacheEntityBase {
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
 
-    /** The request rate of the token bucket; null with {@link #rateBurst}: no limit. */
-    @Column(name = "rate_per_second")
-    public Double ratePerSecond;
+    /** Its rate limit and quotas; Hibernate leaves it null when all its columns are. */
+    @Embedded
+    public Allowance allowance;
 
-    @Column(name = "rate_burst")
-    public Integer rateBurst;
-
-    @Column(name = "max_active_jobs")
-    public Integer maxActiveJobs;
-
-    @Column(name = "max_images_per_day")
-    public Integer maxImagesPerDay;
-
-    @Column(name = "max_images_per_month")
-    public Integer maxImagesPerMonth;
-
-    /** The quota set on this key, or null. */
-    public Quota quota() {
-        return Quota.of("key", maxActiveJobs, maxImagesPerDay, maxImagesPerMonth);
+    /** Its rate limit and quotas, to read or change. */
+    public Allowance allowance() {
+        if (allowance == null) {
+            allowance = new Allowance();
+        }
+        return allowance;
     }
 
-    /** Sets the quota (null: none). */
-    public void quota(Quota quota) {
-        maxActiveJobs = quota == null ? null : quota.activeJobs();
-        maxImagesPerDay = quota == null ? null : quota.imagesPerDay();
-        maxImagesPerMonth = quota == null ? null : quota.imagesPerMonth();
-    }
-
-    /** The key's own rate limit, if an admin set one. */
+    /** The key's own rate limit, if an admin set one; null otherwise. */
     public RateLimit rateLimit() {
-        return RateLimit.of("key", ratePerSecond, rateBurst);
+        return allowance().rateLimit("key");
+    }
+
+    /** The key's own quota, if an admin set one; null otherwise. */
+    public Quota quota() {
+        return allowance().quota("key");
     }
 
     public Role keyRole() {

@@ -39,9 +39,8 @@ public class ApiKeys {
         key.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         key.createdBy = createdBy;
         key.expiresAt = expiresAt;
-        key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
-        key.rateBurst = rateLimit == null ? null : rateLimit.burst();
-        key.quota(quota);
+        key.allowance().rateLimit(rateLimit);
+        key.allowance().quota(quota);
         QuarkusTransaction.requiringNew().run(key::persist);
         return new Created(key, token);
     }
@@ -71,11 +70,10 @@ public class ApiKeys {
                 key.name = name;
             }
             if (setQuota) {
-                key.quota(quota);
+                key.allowance().quota(quota);
             }
             if (setRateLimit) {
-                key.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
-                key.rateBurst = rateLimit == null ? null : rateLimit.burst();
+                key.allowance().rateLimit(rateLimit);
             }
             return Optional.of(key);
         });

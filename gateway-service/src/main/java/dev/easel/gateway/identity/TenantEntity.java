@@ -2,6 +2,7 @@ package dev.easel.gateway.identity;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -30,37 +31,26 @@ public class TenantEntity extends PanacheEntityBase {
     @Column(name = "disabled_at")
     public Instant disabledAt;
 
-    /** The request rate of the token bucket; null with {@link #rateBurst}: no limit. */
-    @Column(name = "rate_per_second")
-    public Double ratePerSecond;
+    /** Its rate limit and quotas; Hibernate leaves it null when all its columns are. */
+    @Embedded
+    public Allowance allowance;
 
-    @Column(name = "rate_burst")
-    public Integer rateBurst;
-
-    @Column(name = "max_active_jobs")
-    public Integer maxActiveJobs;
-
-    @Column(name = "max_images_per_day")
-    public Integer maxImagesPerDay;
-
-    @Column(name = "max_images_per_month")
-    public Integer maxImagesPerMonth;
-
-    /** The quota set on this tenant, or null. */
-    public Quota quota() {
-        return Quota.of("tenant", maxActiveJobs, maxImagesPerDay, maxImagesPerMonth);
+    /** Its rate limit and quotas, to read or change. */
+    public Allowance allowance() {
+        if (allowance == null) {
+            allowance = new Allowance();
+        }
+        return allowance;
     }
 
-    /** Sets the quota (null: none). */
-    public void quota(Quota quota) {
-        maxActiveJobs = quota == null ? null : quota.activeJobs();
-        maxImagesPerDay = quota == null ? null : quota.imagesPerDay();
-        maxImagesPerMonth = quota == null ? null : quota.imagesPerMonth();
-    }
-
-    /** The tenant's own rate limit, if an operator set one. */
+    /** The tenant's own rate limit, if an operator set one; null otherwise. */
     public RateLimit rateLimit() {
-        return RateLimit.of("tenant", ratePerSecond, rateBurst);
+        return allowance().rateLimit("tenant");
+    }
+
+    /** The tenant's own quota, if an operator set one; null otherwise. */
+    public Quota quota() {
+        return allowance().quota("tenant");
     }
 
     /** The pool the tenant's results are cached in: its own unless an operator shares one. */

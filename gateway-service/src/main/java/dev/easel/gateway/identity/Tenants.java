@@ -61,11 +61,10 @@ public class Tenants {
                 tenant.cachePool = cachePool.isEmpty() ? null : cachePool;
             }
             if (setQuota) {
-                tenant.quota(quota);
+                tenant.allowance().quota(quota);
             }
             if (setRateLimit) {
-                tenant.ratePerSecond = rateLimit == null ? null : rateLimit.perSecond();
-                tenant.rateBurst = rateLimit == null ? null : rateLimit.burst();
+                tenant.allowance().rateLimit(rateLimit);
             }
             if (disabled != null) {
                 tenant.disabledAt = !disabled ? null
