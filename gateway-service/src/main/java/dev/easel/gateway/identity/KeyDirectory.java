@@ -21,13 +21,11 @@ import java.util.stream.Stream;
  * Authenticates API keys. What a gateway read about a key (its tenant, role, hash, expiry, revocation) is trusted
  * for {@code easel.auth.key-cache-ttl} and then read again, so a revocation on any replica reaches every other
  * within that long, and a busy key costs one database read per interval, not one per request. Unknown ids are
- * remembered as unknown for as long (at most {@value #MAX_ENTRIES} ids are kept; beyond that the memory starts
+ * remembered as unknown for as long ({@link RecentReads}; at most 10,000 ids are kept; beyond that the memory starts
  * over). Last-used times are collected in memory and written every {@code easel.auth.last-used-interval}.
  */
 @ApplicationScoped
 public class KeyDirectory {
-
-    private static final int MAX_ENTRIES = 10_000;
 
     /** What authenticating a key needs, from its row and its tenant's. */
     public record StoredKey(String id, String tenant, String cachePool, Role role, byte[] secretHash,
@@ -35,17 +33,15 @@ public class KeyDirectory {
                             List<Quota> quotas) {
     }
 
-    private record Entry(Optional<StoredKey> key, long readAtNanos) {
-    }
-
     private final AuthConfig config;
     private final KeyHasher hasher;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final RecentReads<Optional<StoredKey>> entries;
     private final Map<String, Instant> used = new ConcurrentHashMap<>();
     private ScheduledExecutorService flusher;
 
     KeyDirectory(AuthConfig config) {
         this.config = config;
+        this.entries = new RecentReads<>(config.keyCacheTtl());
         // Without a pepper nothing can be authenticated; AuthStartup refuses to start so while auth is on.
         this.hasher = config.pepper().map(KeyHasher::new).orElse(null);
     }
@@ -75,11 +71,7 @@ public class KeyDirectory {
 
     /** What this gateway knows of the key id and may still trust, without a database read. */
     public Optional<Optional<StoredKey>> cached(String id) {
-        Entry entry = entries.get(id);
-        if (entry == null || System.nanoTime() - entry.readAtNanos() > config.keyCacheTtl().toNanos()) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.key());
+        return entries.fresh(id);
     }
 
     /** Blocks: reads the key and its tenant, and remembers them. */
@@ -95,21 +87,17 @@ public class KeyDirectory {
             return Optional.of(new StoredKey(row.id, row.tenantId, tenant.effectiveCachePool(), row.keyRole(),
                     row.secretHash, row.expiresAt, row.revokedAt, tenant.disabledAt != null, limits, quotas));
         });
-        if (entries.size() >= MAX_ENTRIES) {
-            entries.clear();
-        }
-        entries.put(id, new Entry(key, System.nanoTime()));
-        return key;
+        return entries.remember(id, key);
     }
 
     /** Forgets what this gateway read about a key, e.g. after it revoked it. */
     public void forget(String id) {
-        entries.remove(id);
+        entries.forget(id);
     }
 
     /** Forgets every key, e.g. after a tenant was disabled. */
     public void forgetAll() {
-        entries.clear();
+        entries.forgetAll();
     }
 
     /** Checks the token against what is stored for its id; notes the key as used when it authenticates. */

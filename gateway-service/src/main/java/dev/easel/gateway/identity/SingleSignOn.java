@@ -29,23 +29,19 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 @ApplicationScoped
 public class SingleSignOn {
 
-    private static final int MAX_TENANTS = 10_000;
-
     private record TenantState(String cachePool, boolean disabled, RateLimit rateLimit, Quota quota) {
-    }
-
-    private record Entry(Optional<TenantState> tenant, long readAtNanos) {
     }
 
     private final JWTParser parser;
     private final AuthConfig config;
     private final Map<String, Role> grants;
-    private final Map<String, Entry> tenants = new ConcurrentHashMap<>();
+    private final RecentReads<Optional<TenantState>> tenants;
 
     SingleSignOn(JWTParser parser, AuthConfig config) {
         this.parser = parser;
         this.config = config;
         this.grants = grants(config.oidc().roles());
+        this.tenants = new RecentReads<>(config.keyCacheTtl());
     }
 
     /** The role each claim value grants, checked when the gateway starts. */
@@ -108,19 +104,15 @@ public class SingleSignOn {
 
     /** What is known of the tenant, read again after {@code easel.auth.key-cache-ttl} as keys are. */
     private Optional<TenantState> tenant(String id) {
-        Entry entry = tenants.get(id);
-        if (entry != null && System.nanoTime() - entry.readAtNanos() <= config.keyCacheTtl().toNanos()) {
-            return entry.tenant();
+        Optional<Optional<TenantState>> known = tenants.fresh(id);
+        if (known.isPresent()) {
+            return known.get();
         }
         Optional<TenantState> state = QuarkusTransaction.requiringNew().call(() ->
                 TenantEntity.<TenantEntity>findByIdOptional(id)
                         .map(t -> new TenantState(t.effectiveCachePool(), t.disabledAt != null, t.rateLimit(),
                                 t.quota())));
-        if (tenants.size() >= MAX_TENANTS) {
-            tenants.clear();
-        }
-        tenants.put(id, new Entry(state, System.nanoTime()));
-        return state;
+        return tenants.remember(id, state);
     }
 
     /** The string values of a claim: a string, an array of strings, reached through nested objects by a dotted path. */

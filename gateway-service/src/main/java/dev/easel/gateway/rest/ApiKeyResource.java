@@ -143,9 +143,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No such key in the tenant", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public KeyView get(@PathParam("tenant") String tenant, @PathParam("key") String id) {
-        Caller caller = callers.current();
-        Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
-                () -> keyNotFound(id));
+        keyManager(tenant, id);
         return keys.find(tenant, id).map(KeyView::of).orElseThrow(() -> keyNotFound(id));
     }
 
@@ -167,9 +165,7 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No such key in the tenant", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public KeyView update(@PathParam("tenant") String tenant, @PathParam("key") String id, byte[] body) {
-        Caller caller = callers.current();
-        Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
-                () -> keyNotFound(id));
+        Caller caller = keyManager(tenant, id);
         AdminBody request = AdminBody.of(body, Set.of("name", "rate_limit", "quotas"));
         String name = request.text("name", false);
         AdminBody.Change<RateLimit> limit = request.rateLimit("rate_limit", "key");
@@ -195,13 +191,19 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "404", description = "No such key in the tenant", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public KeyView revoke(@PathParam("tenant") String tenant, @PathParam("key") String id) {
-        Caller caller = callers.current();
-        Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
-                () -> keyNotFound(id));
+        Caller caller = keyManager(tenant, id);
         ApiKeyEntity key = keys.find(tenant, id).orElseThrow(() -> keyNotFound(id));
         Guard.require(AccessPolicy.manageKey(caller, tenant, key.keyRole()), caller,
                 "revoke a key with role " + key.role);
         return keys.revoke(tenant, id).map(KeyView::of).orElseThrow(() -> keyNotFound(id));
+    }
+
+    /** The caller, if it may manage the tenant's keys; another tenant's key does not exist for it (404). */
+    private Caller keyManager(String tenant, String id) {
+        Caller caller = callers.current();
+        Guard.require(AccessPolicy.decide(caller, Action.MANAGE_KEYS, tenant), caller, "manage keys",
+                () -> keyNotFound(id));
+        return caller;
     }
 
     private static ApiException tenantNotFound(String tenant) {
