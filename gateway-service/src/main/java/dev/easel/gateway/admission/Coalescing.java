@@ -148,7 +148,7 @@ class Coalescing {
     }
 
     private JobEntity store(Submission submission, JobEntity job) {
-        return writer.insert(job, records.of(submission, job)) ? job : IdempotencyKeys.replayOfSkipped(submission, job);
+        return writer.insert(job, records.of(submission, job), submission.call()) ? job : IdempotencyKeys.replayOfSkipped(submission, job);
     }
 
     /** Ends a lead whose row was not stored; if Redis fails too, the marker expires or is replaced by followers. */

@@ -10,6 +10,7 @@ import dev.easel.common.job.JobSpec;
 import dev.easel.common.validation.ImageInspector;
 import dev.easel.common.validation.JobRequestValidator;
 import dev.easel.common.validation.ValidatedRequest;
+import dev.easel.gateway.audit.Call;
 import dev.easel.gateway.cache.CacheConfig;
 import dev.easel.gateway.cache.CacheMetrics;
 import dev.easel.gateway.cache.CachePolicy;
@@ -97,17 +98,18 @@ public class JobAdmission {
      * @param headers the request headers that shape the submission
      * @param caller who submits: the job is its tenant's, its images are looked up and staged there, and its
      *     result is cached in the tenant's pool
+     * @param call the call that submits, whose call log entry is stored with the job; null for none
      * @return fails with {@link dev.easel.common.validation.InvalidRequestException} listing every violation, or
      *     {@link IdempotencyKeyReusedException} when the key was used with another body
      */
-    public Uni<JobEntity> submit(JsonNode body, SubmitHeaders headers, Caller caller) {
+    public Uni<JobEntity> submit(JsonNode body, SubmitHeaders headers, Caller caller, Call call) {
         // Taken on the request's own thread: later steps may run on threads where the current context is not its.
         Context trace = Context.current();
         // Quotas are counted in the job store: a caller with one is admitted on a worker thread.
         Uni<Submission> prepared = headers.idempotencyKey() != null || body.has("image") || body.has("mask")
                 || !caller.quotas().isEmpty()
-                ? blocking(() -> prepare(body, headers, caller, trace, uploads.of(caller.tenant())))
-                : Uni.createFrom().item(() -> prepare(body, headers, caller, trace, NO_IMAGES));
+                ? blocking(() -> prepare(body, headers, caller, call, trace, uploads.of(caller.tenant())))
+                : Uni.createFrom().item(() -> prepare(body, headers, caller, call, trace, NO_IMAGES));
         return prepared.chain(this::admit).map(this::admitted)
                 .onFailure(IdempotentReplay.class).recoverWithItem(e -> ((IdempotentReplay) e).job());
     }
@@ -116,7 +118,7 @@ public class JobAdmission {
      * The validated request, its inline images staged to storage. A replayed {@code Idempotency-Key} unwinds here
      * with {@link IdempotentReplay}, before anything is stored.
      */
-    private Submission prepare(JsonNode body, SubmitHeaders headers, Caller caller, Context trace,
+    private Submission prepare(JsonNode body, SubmitHeaders headers, Caller caller, Call call, Context trace,
                                ImageInspector images) {
         String key = headers.idempotencyKey();
         String requestHash = key == null ? null : IdempotencyKeys.hash(body);
@@ -134,7 +136,7 @@ public class JobAdmission {
         // The cache pool: the tenant's own unless an operator shares one; results never cross pools.
         RequestKeys keys = cacheConfig.enabled() ? RequestKeys.of(request, caller.cachePool()) : null;
         return new Submission(caller.tenant(), caller.principal(), spec, keys, policy, key, requestHash, trace,
-                headers.traceParent());
+                headers.traceParent(), call);
     }
 
     private JobSpec stageInlineImages(String tenant, ValidatedRequest request) {
@@ -225,7 +227,7 @@ public class JobAdmission {
         job.cacheSource = UUID.fromString(result.jobId());
         job.cacheSimilarity = outcome == CacheOutcome.SIMILAR ? 1.0 : null;
         JobStateMachine.answerFromCache(job, job.createdAt, result.images(), new JobMetrics(0L, 0L, 0L, 0L));
-        return writer.insert(job, null) ? job : IdempotencyKeys.replayOfSkipped(submission, job);
+        return writer.insert(job, null, submission.call()) ? job : IdempotencyKeys.replayOfSkipped(submission, job);
     }
 
     private Uni<JobEntity> enqueue(Submission submission, CacheOutcome outcome) {
@@ -238,7 +240,7 @@ public class JobAdmission {
      * {@code Idempotency-Key} fails it with {@link IdempotentReplay} (from a worker thread).
      */
     private Uni<JobEntity> insert(Submission submission, JobEntity job) {
-        return Uni.createFrom().completionStage(() -> writer.insertAsync(job, records.of(submission, job)))
+        return Uni.createFrom().completionStage(() -> writer.insertAsync(job, records.of(submission, job), submission.call()))
                 .chain(inserted -> inserted ? Uni.createFrom().item(job)
                         : blocking(() -> IdempotencyKeys.replayOfSkipped(submission, job)));
     }

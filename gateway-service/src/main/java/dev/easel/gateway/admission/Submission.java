@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.common.cache.CacheOutcome;
 import dev.easel.common.job.JobSpec;
 import dev.easel.common.json.JsonCodec;
+import dev.easel.gateway.audit.Call;
 import dev.easel.gateway.cache.CachePolicy;
 import dev.easel.gateway.cache.RequestKeys;
 import dev.easel.gateway.lifecycle.JobStateMachine;
@@ -22,9 +23,10 @@ import java.time.temporal.ChronoUnit;
  * @param keys the request's cache keys; null when the cache is off
  * @param requestHash the canonical hash of the body when it came with an {@code Idempotency-Key}, else null
  * @param traceContext the request's trace context, taken on the request's own thread
+ * @param call the submitting call, logged with the job's row; null when the call log is off
  */
 record Submission(String tenant, String owner, JobSpec spec, RequestKeys keys, CachePolicy policy,
-                  String idempotencyKey, String requestHash, Context traceContext, String traceParent) {
+                  String idempotencyKey, String requestHash, Context traceContext, String traceParent, Call call) {
 
     /** A new queued row for this request with the cache outcome given, not stored yet. */
     JobEntity newJob(CacheOutcome outcome) {

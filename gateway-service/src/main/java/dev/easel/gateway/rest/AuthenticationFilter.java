@@ -57,7 +57,7 @@ public class AuthenticationFilter {
                   RateLimiter limiter, ApiConfig api) {
         if (!config.enabled()) {
             filters.register(context -> {
-                context.put(Callers.KEY, ANONYMOUS);
+                Callers.establish(context, ANONYMOUS);
                 context.next();
             }, PRIORITY);
             return;
@@ -69,8 +69,13 @@ public class AuthenticationFilter {
         filters.register(this::authenticate, PRIORITY);
     }
 
+    /** Whether the path is served to anyone: health probes, metrics, the OpenAPI document. */
+    static boolean isPublic(String normalizedPath) {
+        return PUBLIC_PATHS.contains(normalizedPath);
+    }
+
     private void authenticate(RoutingContext context) {
-        if (PUBLIC_PATHS.contains(context.normalizedPath())) {
+        if (isPublic(context.normalizedPath())) {
             context.next();
             return;
         }
@@ -93,6 +98,7 @@ public class AuthenticationFilter {
             refuse(context, Authentication.Refusal.INVALID);
             return;
         }
+        CallLogFilter.presentedKey(context, token.get().id());
         Optional<Optional<KeyDirectory.StoredKey>> cached = directory.cached(token.get().id());
         if (cached.isPresent()) {
             finish(context, directory.authenticate(token.get(), cached.get(), Instant.now()));
@@ -128,7 +134,7 @@ public class AuthenticationFilter {
             return;
         }
         Caller caller = authentication.caller();
-        context.put(Callers.KEY, caller);
+        Callers.establish(context, caller);
         if (caller.rateLimits().isEmpty()) {
             context.next();
             return;

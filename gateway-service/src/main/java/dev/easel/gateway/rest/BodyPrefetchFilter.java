@@ -110,6 +110,7 @@ public class BodyPrefetchFilter {
     }
 
     private static void refuse(RoutingContext context, Problem problem) {
+        CallLogFilter.refusedWith(context, problem.code());
         context.response().end(problem.prepareClosing(context.response()))
                 .onComplete(ended -> context.request().connection().close());
     }

@@ -20,6 +20,7 @@ final class EarlyAnswer {
     static void send(RoutingContext context, Problem problem, long drainLimit) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
+        CallLogFilter.refusedWith(context, problem.code());
         if (request.isEnded()) {
             response.end(problem.prepare(response));
             return;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.easel.common.job.JobStatus;
 import dev.easel.common.validation.Violation;
 import dev.easel.gateway.admission.JobAdmission;
+import dev.easel.gateway.audit.Call;
 import dev.easel.gateway.admission.SubmitHeaders;
 import dev.easel.gateway.identity.AccessPolicy;
 import dev.easel.gateway.identity.Action;
@@ -138,13 +139,14 @@ public class JobResource {
         if (body.length > config.maxBodyBytes()) {
             throw RequestBodies.tooLarge(config.maxBodyBytes());
         }
-        return submit(RequestBodies.json(body), headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller);
+        return submit(RequestBodies.json(body), headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller,
+                callers.call());
     }
 
     /** Admits the job, waits for it as {@code Prefer: wait} asks, and answers. */
-    private Uni<Response> submit(JsonNode request, SubmitHeaders headers, Duration wait, Caller caller) {
+    private Uni<Response> submit(JsonNode request, SubmitHeaders headers, Duration wait, Caller caller, Call call) {
         Context context = Vertx.currentContext();
-        Uni<JobEntity> admitting = admission.submit(request, headers, caller);
+        Uni<JobEntity> admitting = admission.submit(request, headers, caller, call);
         // The admission runs to its end even if the client leaves meanwhile (the REST layer cancels the answer's
         // Uni): a claimed lead must get its row, and a row handed to a writer is committed and counted anyway.
         Uni<JobEntity> job = Uni.createFrom().emitter(answer -> admitting.subscribe().with(answer::complete, answer::fail));
@@ -195,7 +197,7 @@ public class JobResource {
             attach(object, "image", image);
             attach(object, "mask", mask);
         }
-        return submit(json, headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller);
+        return submit(json, headers(idempotencyKey, cacheControl, traceParent), wait(prefer), caller, callers.call());
     }
 
     private Caller submitter() {

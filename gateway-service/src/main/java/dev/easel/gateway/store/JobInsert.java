@@ -1,5 +1,6 @@
 package dev.easel.gateway.store;
 
+import dev.easel.gateway.audit.Call;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,10 +12,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The statement that stores new job rows together with the outbox records of the rows it inserted: one statement,
+ * The statement that stores new job rows together with the outbox records of the rows it inserted, and the call
+ * log entries of the calls that submitted them ({@link Call#entryWithJob}): one statement,
  * so one round trip and atomic without an explicit transaction (a JDBC statement batch in auto-commit is not:
  * pgjdbc syncs long batches part way). A row whose {@code Idempotency-Key} is taken is skipped ({@code ON CONFLICT
- * DO NOTHING}) and gets no record; the statement returns the ids it inserted. Two forms, written from one column
+ * DO NOTHING}) and gets no record and no entry; the statement returns the ids it inserted. Two forms, written from one column
  * list: a lone row binds its values; a batch binds one array per column, which {@code unnest} turns back into
  * rows (pgjdbc allocates kilobytes per array, too much for the one-row case, which an idle gateway writes on the
  * request's own thread).
@@ -73,6 +75,9 @@ final class JobInsert {
                 INSERT INTO job_outbox (%s)
                 SELECT id, CAST(? AS text), CAST(? AS text), CAST(? AS bytea), CAST(? AS jsonb)
                 FROM inserted WHERE CAST(? AS boolean)
+            ), logged AS (
+                INSERT INTO call_log_inbox (entry)
+                SELECT CAST(? AS jsonb) FROM inserted WHERE CAST(? AS boolean)
             )
             SELECT id FROM inserted""".formatted(NAMES,
             COLUMNS.stream().map(c -> "CAST(? AS " + c.type() + ")").collect(Collectors.joining(", ")), CONFLICT,
@@ -92,6 +97,10 @@ final class JobInsert {
                 FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bytea[]), CAST(? AS text[]))
                     AS o(%s)
                 JOIN inserted ON inserted.id = o.job_id
+            ), logged AS (
+                INSERT INTO call_log_inbox (entry)
+                SELECT CAST(l.entry AS jsonb) FROM unnest(CAST(? AS uuid[]), CAST(? AS text[])) AS l(job_id, entry)
+                JOIN inserted ON inserted.id = l.job_id
             )
             SELECT id FROM inserted""".formatted(
             COLUMNS.stream().map(c -> "CAST(? AS " + c.wireType() + "[])").collect(Collectors.joining(", ")), NAMES,
@@ -107,15 +116,16 @@ final class JobInsert {
      * The statement for these rows, bound; executing it returns the ids of the rows inserted.
      *
      * @param records each job's outbox record, or null for a job that needs none (a cache hit)
+     * @param calls each job's submitting call, or null where the call log is off
      */
-    static PreparedStatement prepare(Connection connection, List<JobEntity> jobs, List<OutboxRecord> records)
-            throws SQLException {
+    static PreparedStatement prepare(Connection connection, List<JobEntity> jobs, List<OutboxRecord> records,
+                                     List<Call> calls) throws SQLException {
         PreparedStatement insert = connection.prepareStatement(jobs.size() == 1 ? ONE : MANY);
         try {
             if (jobs.size() == 1) {
-                bindOne(insert, jobs.getFirst(), records.getFirst());
+                bindOne(insert, jobs.getFirst(), records.getFirst(), calls.getFirst());
             } else {
-                bindMany(connection, insert, jobs, records);
+                bindMany(connection, insert, jobs, records, calls);
             }
             return insert;
         } catch (SQLException | RuntimeException e) {
@@ -124,7 +134,8 @@ final class JobInsert {
         }
     }
 
-    private static void bindOne(PreparedStatement insert, JobEntity job, OutboxRecord record) throws SQLException {
+    private static void bindOne(PreparedStatement insert, JobEntity job, OutboxRecord record, Call call)
+            throws SQLException {
         int i = 0;
         for (Column column : COLUMNS) {
             insert.setObject(++i, column.value().apply(job));
@@ -138,10 +149,17 @@ final class JobInsert {
         }
         insert.setString(++i, record == null ? null : Outbox.headersJson(record.headers()));
         insert.setBoolean(++i, record != null);
+        insert.setString(++i, call == null ? null : call.entryWithJob(job.id, acceptedStatus(job)));
+        insert.setBoolean(++i, call != null);
+    }
+
+    /** What the submit of a stored job answers: 200 with a result already there (a cache hit), else 202. */
+    private static int acceptedStatus(JobEntity job) {
+        return job.jobStatus().isTerminal() ? 200 : 202;
     }
 
     private static void bindMany(Connection connection, PreparedStatement insert, List<JobEntity> jobs,
-                                 List<OutboxRecord> records) throws SQLException {
+                                 List<OutboxRecord> records, List<Call> calls) throws SQLException {
         int i = 0;
         for (Column column : COLUMNS) {
             Object[] values = new Object[jobs.size()];
@@ -163,6 +181,17 @@ final class JobInsert {
                 .toArray(byte[][]::new)));
         insert.setArray(++i, connection.createArrayOf("text", present.stream()
                 .map(r -> Outbox.headersJson(r.headers())).toArray()));
+        List<Object> callJobs = new ArrayList<>();
+        List<Object> entries = new ArrayList<>();
+        for (int row = 0; row < jobs.size(); row++) {
+            Call call = calls.get(row);
+            if (call != null) {
+                callJobs.add(jobs.get(row).id);
+                entries.add(call.entryWithJob(jobs.get(row).id, acceptedStatus(jobs.get(row))));
+            }
+        }
+        insert.setArray(++i, connection.createArrayOf("uuid", callJobs.toArray()));
+        insert.setArray(++i, connection.createArrayOf("text", entries.toArray()));
     }
 
     /** ISO-8601, which PostgreSQL reads as a timestamptz. */

@@ -1,5 +1,6 @@
 package dev.easel.gateway.store;
 
+import dev.easel.gateway.audit.Call;
 import dev.easel.platform.concurrent.TimeoutWatch;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -122,14 +123,15 @@ public class JobWriter {
      * that may block: when nothing is queued and a writer's share is free, the caller writes its row itself.
      *
      * @param record the record that queues the job, or null for a job that needs no worker (a cache hit)
+     * @param call the submitting call, whose call log entry is stored with the row; null for none
      * @return false when the row was skipped because its {@code Idempotency-Key} belongs to another job
      * @throws JobWriteException when the row could not be stored
      */
-    public boolean insert(JobEntity job, OutboxRecord record) {
+    public boolean insert(JobEntity job, OutboxRecord record, Call call) {
         if (!running) {
             throw shuttingDown();
         }
-        Pending pending = new Pending(job, record, new CompletableFuture<>());
+        Pending pending = new Pending(job, record, call, new CompletableFuture<>());
         try {
             // Timed, so that the fair semaphore lets a writer thread already waiting go first.
             if (queue.isEmpty() && writing.tryAcquire(0, TimeUnit.MILLISECONDS)) {
@@ -159,11 +161,11 @@ public class JobWriter {
      * stage completes on that thread once the batch committed, with the same outcomes and failures as
      * {@link #insert}; after the commit timeout, on a worker thread.
      */
-    public CompletionStage<Boolean> insertAsync(JobEntity job, OutboxRecord record) {
+    public CompletionStage<Boolean> insertAsync(JobEntity job, OutboxRecord record, Call call) {
         if (!running) {
             return CompletableFuture.failedFuture(shuttingDown());
         }
-        Pending pending = new Pending(job, record, new CompletableFuture<>());
+        Pending pending = new Pending(job, record, call, new CompletableFuture<>());
         commits.watch(pending.done(), TimeoutException::new);
         enqueue(pending);
         return pending.done().exceptionallyCompose(e -> CompletableFuture.failedFuture(
@@ -191,7 +193,7 @@ public class JobWriter {
     }
 
     /** One row waiting for its batch; {@code done} completes with whether it was inserted. */
-    record Pending(JobEntity job, OutboxRecord record, CompletableFuture<Boolean> done) {
+    record Pending(JobEntity job, OutboxRecord record, Call call, CompletableFuture<Boolean> done) {
     }
 
     private void run() {
@@ -231,7 +233,11 @@ public class JobWriter {
                 outbox.committed();
             }
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(inserted[i]);
+                Pending pending = batch.get(i);
+                if (inserted[i] && pending.call() != null) {
+                    pending.call().loggedWithJob();
+                }
+                pending.done().complete(inserted[i]);
             }
         } catch (SQLException e) {
             // Rows one by one only when the batch was refused for its content: with the database away that would
@@ -268,7 +274,8 @@ public class JobWriter {
             connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, config.commitTimeout().toMillis()));
             List<JobEntity> jobs = batch.stream().map(Pending::job).toList();
             List<OutboxRecord> records = batch.stream().map(Pending::record).toList(); // null: no record
-            try (PreparedStatement insert = JobInsert.prepare(connection, jobs, records)) {
+            List<Call> calls = batch.stream().map(Pending::call).toList(); // null: not logged with the job
+            try (PreparedStatement insert = JobInsert.prepare(connection, jobs, records, calls)) {
                 try (ResultSet ids = insert.executeQuery()) {
                     while (ids.next()) {
                         stored.add(ids.getObject(1, UUID.class));

@@ -74,12 +74,12 @@ class JobAdmissionIT {
     @Test
     void anInvalidRequestFailsTheStageNotTheCall() {
         var stage = admission.submit(json("{\"prompt\": \"\", \"steps\": 0}"), new SubmitHeaders(null, null, null),
-                CALLER);
+                CALLER, null);
         assertThatThrownBy(() -> stage.await().atMost(WAIT)).isInstanceOf(InvalidRequestException.class);
     }
 
     private JobEntity submit(String body, String idempotencyKey) {
-        return admission.submit(json(body), new SubmitHeaders(idempotencyKey, null, null), CALLER).await().atMost(WAIT);
+        return admission.submit(json(body), new SubmitHeaders(idempotencyKey, null, null), CALLER, null).await().atMost(WAIT);
     }
 
     private double submitted() {

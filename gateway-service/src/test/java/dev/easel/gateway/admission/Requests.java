@@ -47,6 +47,6 @@ final class Requests {
         RequestKeys keys = cacheOn ? RequestKeys.of(request, TestKeys.OPERATOR_TENANT) : null;
         String hash = idempotencyKey == null ? null : IdempotencyKeys.hash(json(body));
         return new Submission(TestKeys.OPERATOR_TENANT, "test", request.spec(), keys, policy, idempotencyKey, hash,
-                Context.root(), traceParent);
+                Context.root(), traceParent, null);
     }
 }

@@ -9,12 +9,12 @@ import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Another gateway replica beside the test's own, as a process: the same database, Redis namespace and topics. */
-final class SecondReplica {
+public final class SecondReplica {
 
     private SecondReplica() {
     }
 
-    static ServiceProcess start(String name) throws Exception {
+    public static ServiceProcess start(String name) throws Exception {
         var config = ConfigProvider.getConfig();
         Map<String, String> env = new HashMap<>(TestKeys.gatewayEnvironment());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", config.getValue("quarkus.datasource.jdbc.url", String.class));

@@ -65,7 +65,7 @@ class JobWriterIT {
     void everyColumnOfALoneRowReadsBackThroughTheEntityMapping() throws JsonProcessingException {
         JobEntity job = fullJob();
 
-        assertThat(writer.insert(job, null)).isTrue();
+        assertThat(writer.insert(job, null, null)).isTrue();
 
         assertReadsBack(job);
     }
@@ -136,7 +136,7 @@ class JobWriterIT {
         try (ExecutorService clients = Executors.newFixedThreadPool(threads)) {
             for (int i = 0; i < threads * perThread; i++) {
                 JobEntity job = job("queued");
-                answers.add(clients.submit(() -> writer.insert(job, null)));
+                answers.add(clients.submit(() -> writer.insert(job, null, null)));
             }
             for (Future<Boolean> answer : answers) {
                 assertThat(answer.get()).isTrue();
@@ -242,7 +242,7 @@ class JobWriterIT {
     }
 
     private static JobWriter.Pending pending(JobEntity job, OutboxRecord record) {
-        return new JobWriter.Pending(job, record, new CompletableFuture<>());
+        return new JobWriter.Pending(job, record, null, new CompletableFuture<>());
     }
 
     private static final String TRACE_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

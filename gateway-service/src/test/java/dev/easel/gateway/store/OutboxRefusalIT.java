@@ -43,7 +43,7 @@ class OutboxRefusalIT {
         JobEntity job = JobRows.unsaved("queued", "OutboxRefusalIT");
         byte[] tooLarge = new byte[2 * 1024 * 1024]; // the producer's max.request.size is 1 MiB
         try (ContractWorker worker = new ContractWorker()) {
-            assertThat(writer.insert(job, new OutboxRecord(job.id, JOBS, job.id.toString(), tooLarge, Map.of()))).isTrue();
+            assertThat(writer.insert(job, new OutboxRecord(job.id, JOBS, job.id.toString(), tooLarge, Map.of()), null)).isTrue();
             String next = given().contentType("application/json").body("{\"prompt\": \"behind a refused record\"}")
                     .post("/v1/jobs").then().statusCode(202).extract().path("id");
 
