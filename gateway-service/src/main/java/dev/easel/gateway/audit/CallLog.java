@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes recorded calls to {@code call_log_inbox} in batches, off the request path: a call is queued in memory and
@@ -37,6 +38,8 @@ public class CallLog {
     private static final String INSERT = "INSERT INTO call_log_inbox (entry) SELECT CAST(e AS jsonb) FROM unnest(CAST(? AS text[])) AS e";
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    // How often a waiting writer looks whether the gateway is stopping.
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final AgroalDataSource dataSource;
     private final CallLogConfig config;
@@ -76,6 +79,7 @@ public class CallLog {
         if (writer == null) {
             return;
         }
+        LockSupport.unpark(writer);
         try {
             writer.join(STOP_WAIT);
         } catch (InterruptedException e) {
@@ -101,15 +105,16 @@ public class CallLog {
         while (running || !queue.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
-                    CallEntry first = queue.poll(config.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    CallEntry first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
-                    // Let the interval's calls gather: one statement for all of them.
-                    if (running) {
-                        Thread.sleep(config.flushInterval().toMillis());
-                    }
                     batch.add(first);
+                    // Let the interval's calls gather: one statement for all of them. A shutdown ends the wait.
+                    long until = System.nanoTime() + config.flushInterval().toNanos();
+                    while (running && batch.size() + queue.size() < config.batchSize() && System.nanoTime() < until) {
+                        LockSupport.parkNanos(this, Math.min(until - System.nanoTime(), POLL.toNanos()));
+                    }
                 }
                 queue.drainTo(batch, config.batchSize() - batch.size());
                 write(batch);
@@ -128,12 +133,7 @@ public class CallLog {
                     Log.errorf("call log: giving up on %d call(s) at shutdown", batch.size() + queue.size());
                     return;
                 }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             }
         }

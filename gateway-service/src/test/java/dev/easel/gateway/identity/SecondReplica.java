@@ -15,12 +15,18 @@ public final class SecondReplica {
     }
 
     public static ServiceProcess start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    /** The same, with these environment variables besides. */
+    public static ServiceProcess start(String name, Map<String, String> more) throws Exception {
         var config = ConfigProvider.getConfig();
         Map<String, String> env = new HashMap<>(TestKeys.gatewayEnvironment());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", config.getValue("quarkus.datasource.jdbc.url", String.class));
         env.put("EASEL_CACHE_NAMESPACE", config.getValue("easel.cache.namespace", String.class));
         env.put("EASEL_TOPICS_JOBS", ContractWorker.JOBS);
         env.put("EASEL_TOPICS_JOB_EVENTS", ContractWorker.JOB_EVENTS);
+        env.putAll(more);
         return ServiceProcess.start(name, "gateway-service", env, Duration.ofSeconds(90));
     }
 }
