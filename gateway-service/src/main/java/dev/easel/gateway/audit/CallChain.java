@@ -1,6 +1,7 @@
 package dev.easel.gateway.audit;
 
 import dev.easel.common.json.JsonCodecException;
+import dev.easel.platform.database.QueueVacuum;
 import dev.easel.platform.health.FailureStreak;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -38,7 +39,7 @@ public class CallChain {
     private static final long LOCK = 0x6561736c_63686e31L;
     private static final String CLAIM = """
             DELETE FROM call_log_inbox WHERE id IN (SELECT id FROM call_log_inbox ORDER BY id LIMIT ?)
-            RETURNING id, CAST(entry AS text)""";
+            RETURNING id, entry""";
     private static final String INSERT = """
             INSERT INTO call_log (tenant_id, seq, at, key_id, principal, role, method, route, job_id, status,
                                   error_code, latency_us, client_address, user_agent, request_id, trace_id,
@@ -57,6 +58,7 @@ public class CallChain {
     private final CallLogConfig config;
     private final Counter chained;
     private final FailureStreak failures;
+    private final QueueVacuum vacuum;
     // The months whose partition is known to exist, and those made by the transaction under way. Chain thread only.
     private final Set<LocalDate> months = new HashSet<>();
     private final Set<LocalDate> madeMonths = new HashSet<>();
@@ -69,6 +71,7 @@ public class CallChain {
         this.chained = Counter.builder("easel_call_log_chained").description("Calls numbered and chained into call_log")
                 .register(registry);
         this.failures = new FailureStreak("call log chain", registry);
+        this.vacuum = new QueueVacuum(dataSource, "call_log_inbox", "call log inbox", config.vacuumEvery(), registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -93,6 +96,8 @@ public class CallChain {
                 int moved;
                 do {
                     moved = chainBatch();
+                    vacuum.deleted(moved);
+                    vacuum.runIfDue();
                 } while (moved >= config.chainBatch() && running);
                 failures.succeeded().ifPresent(Log::info);
             } catch (SQLException | RuntimeException e) {

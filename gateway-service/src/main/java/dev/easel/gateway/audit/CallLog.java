@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 @ApplicationScoped
 public class CallLog {
 
-    private static final String INSERT = "INSERT INTO call_log_inbox (entry) SELECT CAST(e AS jsonb) FROM unnest(CAST(? AS text[])) AS e";
+    private static final String INSERT = "INSERT INTO call_log_inbox (entry) SELECT unnest(CAST(? AS text[]))";
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
     // How often a waiting writer looks whether the gateway is stopping.

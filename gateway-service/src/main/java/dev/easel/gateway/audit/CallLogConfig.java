@@ -39,6 +39,13 @@ public interface CallLogConfig {
     int chainBatch();
 
     /**
+     * After this many calls chained a gateway vacuums {@code call_log_inbox} itself (0: never), so that the inbox, a
+     * queue, stays a few pages large even where autovacuum is off or lags behind.
+     */
+    @WithDefault("10000")
+    int vacuumEvery();
+
+    /**
      * Months kept before the current one; older months' partitions are dropped. 0 keeps every month.
      */
     @WithDefault("12")

@@ -47,7 +47,16 @@ public final class AccessPolicy {
      * never a key above its own role (an admin cannot mint or revoke an operator key).
      */
     public static Decision manageKey(Caller caller, String tenant, Role role) {
-        Decision decision = decide(caller, Action.MANAGE_KEYS, tenant);
+        return grant(caller, Action.MANAGE_KEYS, tenant, role);
+    }
+
+    /** Granting a single-sign-on subject {@code role} in {@code tenant}, or removing it: never above the caller's. */
+    public static Decision manageMember(Caller caller, String tenant, Role role) {
+        return grant(caller, Action.MANAGE_MEMBERS, tenant, role);
+    }
+
+    private static Decision grant(Caller caller, Action action, String tenant, Role role) {
+        Decision decision = decide(caller, action, tenant);
         if (decision == Decision.ALLOWED && !caller.role().atLeast(role)) {
             return Decision.FORBIDDEN;
         }

@@ -11,6 +11,8 @@ public enum Action {
     CANCEL_JOB(Role.MEMBER),
     READ_TENANT(Role.ADMIN),
     MANAGE_KEYS(Role.ADMIN),
+    /** Granting single-sign-on subjects a role in the tenant. */
+    MANAGE_MEMBERS(Role.ADMIN),
     /** Reading, exporting and verifying the tenant's call log. */
     READ_CALL_LOG(Role.ADMIN),
     /** Creating and changing tenants, and reading all of them, is cluster-wide. */

@@ -9,6 +9,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +24,9 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
  * Quarkus' SmallRye JWT ({@code mp.jwt.verify.publickey.location} names the provider's JWKS, with
  * {@code mp.jwt.verify.issuer} and {@code mp.jwt.verify.audiences}; signature, expiry, issuer and audience are all
  * checked, and unsigned tokens are refused). Its claims become a {@link Caller} as {@code easel.auth.oidc.*} says:
- * the tenant from a claim (or one configured tenant), the role from the groups the mapping grants, the subject as
- * the principal. A token granted no role, or naming a tenant that does not exist, is refused.
+ * the tenant from a claim (or one configured tenant), the role the tenant's admins granted the subject as a member
+ * ({@link Members}) or else the one the groups the mapping grants, the subject as the principal. A token granted no
+ * role, or naming a tenant that does not exist, is refused.
  */
 @ApplicationScoped
 public class SingleSignOn {
@@ -36,10 +38,12 @@ public class SingleSignOn {
     private final AuthConfig config;
     private final Map<String, Role> grants;
     private final RecentReads<Optional<TenantState>> tenants;
+    private final Members members;
 
-    SingleSignOn(JWTParser parser, AuthConfig config) {
+    SingleSignOn(JWTParser parser, AuthConfig config, Members members) {
         this.parser = parser;
         this.config = config;
+        this.members = members;
         this.grants = grants(config.oidc().roles());
         this.tenants = new RecentReads<>(config.keyCacheTtl());
     }
@@ -70,15 +74,19 @@ public class SingleSignOn {
         if (subject == null || subject.isBlank()) {
             return Authentication.refused(Authentication.Refusal.INVALID);
         }
-        Optional<Role> role = claim(jwt, config.oidc().roleClaim()).stream().map(grants::get)
-                .filter(r -> r != null).max(Role::compareTo);
         String tenant = config.oidc().tenant()
                 .orElseGet(() -> claim(jwt, config.oidc().tenantClaim()).stream().findFirst().orElse(null));
-        if (role.isEmpty() || tenant == null || !TenantEntity.ID.matcher(tenant).matches()) {
+        if (tenant == null || !TenantEntity.ID.matcher(tenant).matches()) {
             return Authentication.refused(Authentication.Refusal.NO_GRANT);
         }
         Optional<TenantState> state = tenant(tenant);
         if (state.isEmpty()) {
+            return Authentication.refused(Authentication.Refusal.NO_GRANT);
+        }
+        // A member's role, as the tenant's admins granted it, else the one the provider's claims grant.
+        Optional<Role> role = member(tenant, subject).or(() -> claim(jwt, config.oidc().roleClaim()).stream()
+                .map(grants::get).filter(r -> r != null).max(Role::compareTo));
+        if (role.isEmpty()) {
             return Authentication.refused(Authentication.Refusal.NO_GRANT);
         }
         if (state.get().disabled()) {
@@ -100,6 +108,14 @@ public class SingleSignOn {
             return "jose4j error codes " + invalid.getErrorDetails().stream().map(d -> d.getErrorCode()).toList();
         }
         return e.getCause() == null ? "unreadable" : e.getCause().getClass().getSimpleName();
+    }
+
+    private Optional<Role> member(String tenant, String subject) {
+        try {
+            return members.role(tenant, subject);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the members of " + tenant + ": " + e.getMessage(), e);
+        }
     }
 
     /** What is known of the tenant, read again after {@code easel.auth.key-cache-ttl} as keys are. */

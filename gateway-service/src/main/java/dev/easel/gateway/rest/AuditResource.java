@@ -54,7 +54,7 @@ public class AuditResource {
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final String EXAMPLE_CALL = """
             {"seq": 1042, "at": "2026-12-08T09:14:03.518204Z", "tenant": "acme-marketing",
-             "key_id": "k3v9q2m7x1p8r4t6", "principal": "key:k3v9q2m7x1p8r4t6", "role": "member", "method": "POST",
+             "key_id": "k3v9q2m7x1p8r4t6", "principal": "k3v9q2m7x1p8r4t6", "role": "member", "method": "POST",
              "route": "/v1/jobs", "job_id": "0193a1f2-7c4e-7b1a-9d2e-5f6a7b8c9d0e", "status": 202,
              "latency_us": 2140, "client_address": "10.0.3.17", "user_agent": "easel-cli/1.0",
              "request_id": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",

@@ -4,6 +4,7 @@ import dev.easel.common.trace.TraceParent;
 import dev.easel.gateway.audit.Call;
 import dev.easel.gateway.audit.CallLog;
 import dev.easel.gateway.audit.CallLogConfig;
+import dev.easel.gateway.store.JobIds;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -70,7 +71,7 @@ public class CallLogFilter {
         }
         HttpServerRequest request = context.request();
         String asked = request.getHeader(REQUEST_ID);
-        String requestId = asked != null && REQUEST_ID_FORMAT.matcher(asked).matches() ? asked : UUID.randomUUID().toString();
+        String requestId = asked != null && REQUEST_ID_FORMAT.matcher(asked).matches() ? asked : JobIds.next().toString();
         context.response().putHeader(REQUEST_ID, requestId);
         SocketAddress client = request.remoteAddress();
         Call call = new Call(System.nanoTime(), request.method().name(), cut(request.path()),

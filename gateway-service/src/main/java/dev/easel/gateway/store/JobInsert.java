@@ -77,7 +77,7 @@ final class JobInsert {
                 FROM inserted WHERE CAST(? AS boolean)
             ), logged AS (
                 INSERT INTO call_log_inbox (entry)
-                SELECT CAST(? AS jsonb) FROM inserted WHERE CAST(? AS boolean)
+                SELECT CAST(? AS text) FROM inserted WHERE CAST(? AS boolean)
             )
             SELECT id FROM inserted""".formatted(NAMES,
             COLUMNS.stream().map(c -> "CAST(? AS " + c.type() + ")").collect(Collectors.joining(", ")), CONFLICT,
@@ -99,7 +99,7 @@ final class JobInsert {
                 JOIN inserted ON inserted.id = o.job_id
             ), logged AS (
                 INSERT INTO call_log_inbox (entry)
-                SELECT CAST(l.entry AS jsonb) FROM unnest(CAST(? AS uuid[]), CAST(? AS text[])) AS l(job_id, entry)
+                SELECT l.entry FROM unnest(CAST(? AS uuid[]), CAST(? AS text[])) AS l(job_id, entry)
                 JOIN inserted ON inserted.id = l.job_id
             )
             SELECT id FROM inserted""".formatted(

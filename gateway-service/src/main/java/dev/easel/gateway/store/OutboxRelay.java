@@ -1,5 +1,6 @@
 package dev.easel.gateway.store;
 
+import dev.easel.platform.database.QueueVacuum;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.platform.health.FailureStreak;
@@ -68,7 +69,7 @@ public class OutboxRelay {
     private final Event<OutboxRecordRefused> refusals;
     private final DistributionSummary batchRows;
     private final FailureStreak failures;
-    private final OutboxVacuum vacuum;
+    private final QueueVacuum vacuum;
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
@@ -78,7 +79,7 @@ public class OutboxRelay {
                 @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,
                 Event<OutboxRecordRefused> refusals) {
         this.failures = new FailureStreak("outbox relay", registry);
-        this.vacuum = new OutboxVacuum(dataSource, config.vacuumEvery(), registry);
+        this.vacuum = new QueueVacuum(dataSource, "job_outbox", "outbox", config.vacuumEvery(), registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;

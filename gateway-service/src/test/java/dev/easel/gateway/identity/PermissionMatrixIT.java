@@ -111,10 +111,27 @@ class PermissionMatrixIT {
                 new Endpoint("PATCH /v1/admin/tenants/{tenant}/keys/{key}", r -> Call.json("PATCH",
                         "/v1/admin/tenants/" + r.tenant() + "/keys/" + r.key(), "{\"name\": \"renamed\"}"),
                         roles(403, 403, 200, 200), hiddenButToOperators),
+                new Endpoint("GET /v1/admin/tenants/{tenant}/members", r -> Call.of("GET",
+                        "/v1/admin/tenants/" + r.tenant() + "/members"), roles(403, 403, 200, 200), hiddenButToOperators),
+                new Endpoint("PUT /v1/admin/tenants/{tenant}/members/{subject}", r -> Call.json("PUT",
+                        "/v1/admin/tenants/" + r.tenant() + "/members/matrix-subject", "{\"role\": \"viewer\"}"),
+                        roles(403, 403, 200, 200), hiddenButToOperators),
+                // A member of its own for each call, granted by the operator first.
+                new Endpoint("DELETE /v1/admin/tenants/{tenant}/members/{subject}", r -> Call.of("DELETE",
+                        "/v1/admin/tenants/" + r.tenant() + "/members/" + member(r.tenant())),
+                        roles(403, 403, 200, 200), hiddenButToOperators),
                 // A key of its own for each call, so that no other call loses the key it acts with.
                 new Endpoint("DELETE /v1/admin/tenants/{tenant}/keys/{key}", r -> Call.of("DELETE",
                         "/v1/admin/tenants/" + r.tenant() + "/keys/" + TestTenants.idOf(TestTenants.key(r.tenant(), Role.VIEWER))),
                         roles(403, 403, 200, 200), hiddenButToOperators));
+    }
+
+    /** A new member (a viewer) of the tenant, granted by the operator; returns its subject. */
+    private static String member(String tenant) {
+        String subject = "matrix-" + java.util.UUID.randomUUID();
+        given().contentType(io.restassured.http.ContentType.JSON).body("{\"role\": \"viewer\"}")
+                .put("/v1/admin/tenants/" + tenant + "/members/" + subject).then().statusCode(200);
+        return subject;
     }
 
     @TestFactory

@@ -2,6 +2,7 @@ package dev.easel.gateway.identity;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -169,9 +171,65 @@ class SingleSignOnIT {
         }
         given().contentType(ContentType.JSON).body("{\"disabled\": true}").patch("/v1/admin/tenants/" + tenant)
                 .then().statusCode(200);
-        Response disabled = as(token(claims("erin", tenant, "easel-members"))).get("/v1/me");
+        // Every gateway trusts what it read of a tenant for easel.auth.key-cache-ttl (1 s).
+        String member = token(claims("erin", tenant, "easel-members"));
+        Response disabled = await().atMost(Duration.ofSeconds(5)).until(() -> as(member).get("/v1/me"),
+                answer -> answer.statusCode() != 200);
         assertThat(disabled.statusCode()).isEqualTo(403);
         assertThat(disabled.<String>path("code")).isEqualTo("tenant_disabled");
+    }
+
+    @Test
+    void anAdminGrantsASubjectARoleThatOutranksItsGroupsAndTakesItBack() {
+        String tenant = TestTenants.create("sso-members");
+        String admin = TestTenants.key(tenant, Role.ADMIN);
+        String subject = "auth0|frank-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/v1/admin/tenants/" + tenant + "/members/" + subject;
+        String nobody = token(claims(subject, tenant, "some-other-group"));
+        String viewer = token(claims(subject, tenant, "easel-viewers"));
+        assertThat(as(nobody).get("/v1/me").statusCode()).isEqualTo(403);
+
+        Response granted = as(admin).contentType(ContentType.JSON).body("{\"role\": \"admin\"}").put(path);
+        assertThat(granted.statusCode()).as(granted.asString()).isEqualTo(200);
+        assertThat(granted.<String>path("subject")).isEqualTo(subject);
+        assertThat(granted.<String>path("created_by")).isEqualTo(TestTenants.idOf(admin));
+        // Without a group that grants anything, and above the viewer its groups grant: the member's role counts.
+        assertThat(as(nobody).get("/v1/me").<String>path("role")).isEqualTo("admin");
+        assertThat(as(viewer).get("/v1/me").<String>path("role")).isEqualTo("admin");
+        as(admin).contentType(ContentType.JSON).body("{\"role\": \"member\"}").put(path).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "member".equals(as(viewer).get("/v1/me").path("role")));
+        assertThat(as(admin).get("/v1/admin/tenants/" + tenant + "/members").jsonPath().<String>getList("data.subject"))
+                .containsExactly(subject);
+
+        assertThat(as(admin).delete(path).<String>path("role")).isEqualTo("member");
+        await().atMost(Duration.ofSeconds(5)).until(() -> "viewer".equals(as(viewer).get("/v1/me").path("role")));
+        assertThat(as(nobody).get("/v1/me").statusCode()).isEqualTo(403);
+        assertThat(as(admin).delete(path).statusCode()).isEqualTo(404);
+        // The membership is the tenant's own: the same subject signed in to another tenant gets nothing from it.
+        String elsewhere = TestTenants.create("sso-elsewhere");
+        as(admin).contentType(ContentType.JSON).body("{\"role\": \"admin\"}").put(path).then().statusCode(200);
+        assertThat(as(token(claims(subject, elsewhere, "some-other-group"))).get("/v1/me").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void membersAreValidatedAndNeverOperators() {
+        String tenant = TestTenants.create("sso-member-rules");
+        String admin = TestTenants.key(tenant, Role.ADMIN);
+        String base = "/v1/admin/tenants/" + tenant + "/members/";
+        for (String body : List.of("{\"role\": \"operator\"}", "{\"role\": \"owner\"}", "{}",
+                "{\"role\": \"viewer\", \"extra\": 1}")) {
+            Response refused = given().contentType(ContentType.JSON).body(body).put(base + "someone");
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.<String>path("code")).isEqualTo("invalid_request");
+        }
+        Response tooLong = as(admin).contentType(ContentType.JSON).body("{\"role\": \"viewer\"}").put(base + "s".repeat(256));
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.<String>path("errors[0].field")).isEqualTo("subject");
+        assertThat(as(admin).contentType(ContentType.JSON).body("{\"role\": \"viewer\"}").put(base + "s".repeat(255))
+                .statusCode()).isEqualTo(200);
+        assertThat(given().contentType(ContentType.JSON).body("{\"role\": \"admin\"}")
+                .put("/v1/admin/tenants/no-such-" + UUID.randomUUID().toString().substring(0, 8) + "/members/x")
+                .statusCode()).isEqualTo(404);
     }
 
     @Test
