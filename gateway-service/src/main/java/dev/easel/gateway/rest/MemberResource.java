@@ -45,6 +45,9 @@ public class MemberResource {
 
     // The token's sub claim as sent: printable, at most 255 characters.
     private static final Pattern SUBJECT = Pattern.compile("[^\\p{Cntrl}]{1,255}");
+    private static final String MEMBER = """
+            {"tenant": "acme-marketing", "subject": "auth0|5f8c2a", "role": "admin",
+             "created_at": "2026-12-08T10:00:00Z", "created_by": "k3v9q2m8x1c7b4n6"}""";
 
     /** A member as the admin API shows it. */
     public record MemberView(String tenant, String subject, String role, Instant createdAt, String createdBy) {
@@ -71,9 +74,8 @@ public class MemberResource {
     @Operation(operationId = "listMembers", summary = "List a tenant's members (admin)",
             description = "The single-sign-on subjects granted a role in the tenant, by subject.")
     @APIResponse(responseCode = "200", description = "The members", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = MemberList.class), examples = @ExampleObject(name = "members", value = """
-                    {"data": [{"tenant": "acme-marketing", "subject": "auth0|5f8c2a", "role": "admin",
-                     "created_at": "2026-12-08T10:00:00Z", "created_by": "k3v9q2m8x1c7b4n6"}]}""")))
+            schema = @Schema(implementation = MemberList.class), examples = @ExampleObject(name = "members",
+            value = "{\"data\": [" + MEMBER + "]}")))
     @APIResponse(responseCode = "403", description = "Below admin (forbidden)", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Another tenant's", content = @Content(
@@ -94,7 +96,8 @@ public class MemberResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "admin",
             value = "{\"role\": \"admin\"}")))
     @APIResponse(responseCode = "200", description = "The member as granted", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemberView.class)))
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemberView.class),
+            examples = @ExampleObject(name = "member", value = MEMBER)))
     @APIResponse(responseCode = "400", description = "Invalid subject or role", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "Below admin, or a role above the caller's (forbidden)",
@@ -127,7 +130,8 @@ public class MemberResource {
             description = "Its tokens then get only what the provider's groups grant, on every gateway within "
                     + "`easel.auth.key-cache-ttl`.")
     @APIResponse(responseCode = "200", description = "The member, removed", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemberView.class)))
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemberView.class),
+            examples = @ExampleObject(name = "member", value = MEMBER)))
     @APIResponse(responseCode = "403", description = "Below admin, or a member above the caller's role (forbidden)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such member in the tenant", content = @Content(
