@@ -198,6 +198,27 @@ class SystemIT {
     }
 
     @Test
+    void theLaunchersVerifyCommandChecksTheCallLog() throws Exception {
+        HTTP.send(api("/v1/models").build(), HttpResponse.BodyHandlers.discarding());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> JsonCodec.mapper()
+                .readTree(HTTP.send(api("/v1/audit?limit=1").build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("data").size() == 1);
+        ProcessBuilder verify = new ProcessBuilder(LocalStack.repoRoot().resolve("deploy/local/easel").toString(),
+                "verify-calls", TestKeys.OPERATOR_TENANT).redirectErrorStream(true);
+        verify.environment().put("EASEL_URL", gateway.uri("").toString().replaceAll("/$", ""));
+        verify.environment().put("EASEL_API_KEY", TestKeys.OPERATOR);
+        Process process = verify.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        JsonNode verified = JsonCodec.mapper().readTree(output);
+        assertThat(verified.path("intact").asBoolean()).isTrue();
+        assertThat(verified.path("tenant").asText()).isEqualTo(TestKeys.OPERATOR_TENANT);
+        assertThat(verified.path("checked").asLong()).isPositive();
+    }
+
+    @Test
     void theModelListComesFromTheWorkersHeartbeats() {
         JsonNode models = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             HttpResponse<String> answer = HTTP.send(api("/v1/models").build(),
