@@ -71,7 +71,8 @@ public class CallChain {
         this.chained = Counter.builder("easel_call_log_chained").description("Calls numbered and chained into call_log")
                 .register(registry);
         this.failures = new FailureStreak("call log chain", registry);
-        this.vacuum = new QueueVacuum(dataSource, "call_log_inbox", "call log inbox", config.vacuumEvery(), registry);
+        this.vacuum = new QueueVacuum(dataSource, "call_log_inbox", config.vacuumEvery(),
+                "easel_call_log_inbox_vacuums", "call log inbox vacuum", registry);
     }
 
     void start(@Observes StartupEvent event) {

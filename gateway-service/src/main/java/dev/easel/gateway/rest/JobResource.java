@@ -286,7 +286,8 @@ public class JobResource {
     }
 
     @GET
-    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with an opaque cursor for the next page.")
+    @Operation(operationId = "listJobs", summary = "List jobs", description = "Newest first, with an opaque cursor for the "
+            + "next page: the caller's tenant's jobs; an operator's list holds every tenant's unless it names one in `tenant`.")
     @APIResponse(responseCode = "200", description = "A page of jobs", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = JobList.class)))
     @APIResponse(responseCode = "400", description = "Invalid filter, limit or cursor", content = @Content(mediaType = Problem.MEDIA_TYPE,
@@ -296,9 +297,13 @@ public class JobResource {
                     examples = @ExampleObject(name = "database unavailable", value = Examples.PROBLEM_DATABASE)))
     public JobList list(@Parameter(description = "Only jobs in this status") @QueryParam("status") String status,
                         @Parameter(description = "Page size, 1-100 (default 20)") @QueryParam("limit") String limit,
-                        @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+                        @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
+                        @Parameter(description = "Only this tenant's jobs (operators; everyone else sees only their own)")
+                        @QueryParam("tenant") String tenant) {
         Caller caller = callers.current();
-        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS), caller, "read jobs");
+        Optional<String> of = Optional.ofNullable(tenant).filter(t -> !t.isEmpty());
+        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS, of.orElse(caller.tenant())), caller, "read jobs",
+                () -> ApiException.notFound("tenant " + of.orElseThrow()));
         Optional<JobStatus> filter = Optional.ofNullable(status).filter(s -> !s.isEmpty()).map(s ->
                 JobStatus.fromWire(s).orElseThrow(() -> queryError("status", Violation.UNSUPPORTED_VALUE,
                         "must be one of queued, running, succeeded, failed, canceled, expired")));
@@ -307,9 +312,9 @@ public class JobResource {
                 .map(c -> JobCursor.decode(c).orElseThrow(() -> new ApiException(400, "invalid_request", "Invalid request",
                         "cursor is not valid", List.of(new Violation("cursor", Violation.INVALID_TYPE,
                                 "is not a cursor returned by this API")))));
-        // An operator lists every tenant's jobs; anyone else its own tenant's.
-        JobFinder.JobPage page = jobs.list(caller.clusterWide() ? Optional.empty() : Optional.of(caller.tenant()),
-                filter, pageSize, after);
+        // An operator lists every tenant's jobs, or the one it names; anyone else its own tenant's.
+        JobFinder.JobPage page = jobs.list(of.isPresent() || !caller.clusterWide() ? Optional.of(of.orElse(caller.tenant()))
+                : Optional.empty(), filter, pageSize, after);
         return new JobList(page.jobs().stream().map(views::summary).toList(),
                 page.next().map(JobCursor::encode).orElse(null), page.next().isPresent());
     }

@@ -79,7 +79,8 @@ public class OutboxRelay {
                 @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,
                 Event<OutboxRecordRefused> refusals) {
         this.failures = new FailureStreak("outbox relay", registry);
-        this.vacuum = new QueueVacuum(dataSource, "job_outbox", "outbox", config.vacuumEvery(), registry);
+        this.vacuum = new QueueVacuum(dataSource, "job_outbox", config.vacuumEvery(), "easel_outbox_vacuums",
+                "outbox vacuum", registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;

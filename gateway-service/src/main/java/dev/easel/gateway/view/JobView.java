@@ -10,6 +10,8 @@ public record JobView(
         String status,
         String kind,
         String model,
+        String tenant,
+        String owner,
         JsonNode input,
         Instant createdAt,
         Instant startedAt,

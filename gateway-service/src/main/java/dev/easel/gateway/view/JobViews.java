@@ -39,7 +39,8 @@ public class JobViews {
         }
         long position = queue.recentBacklog();
         JobView view = build(job, false);
-        return new JobView(view.id(), view.status(), view.kind(), view.model(), view.input(), view.createdAt(),
+        return new JobView(view.id(), view.status(), view.kind(), view.model(), view.tenant(), view.owner(),
+                view.input(), view.createdAt(),
                 view.startedAt(), view.completedAt(), new JobView.Queue(position, round(queue.etaSeconds(position))),
                 null, view.output(), view.cache(), view.cacheSource(), view.attempts(), view.error(), view.metrics(), view.metadata(),
                 view.links());
@@ -62,7 +63,8 @@ public class JobViews {
             running = progress.get(job.id).map(this::progress).orElse(null);
         }
         String self = "/v1/jobs/" + job.id;
-        return new JobView(job.id.toString(), job.status, job.kind, job.model, tree(job.spec), job.createdAt,
+        return new JobView(job.id.toString(), job.status, job.kind, job.model, job.tenantId, job.owner,
+                tree(job.spec), job.createdAt,
                 job.startedAt, job.completedAt, queued, running, output(job),
                 job.cacheOutcome == null ? CacheOutcome.MISS.wireName() : job.cacheOutcome, cacheSource(job), job.attempts, error(job), tree(job.metrics), tree(job.metadata),
                 new JobView.Links(self, self + "/events", self + "/cancel"));

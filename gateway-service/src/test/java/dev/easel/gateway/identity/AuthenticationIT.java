@@ -144,6 +144,20 @@ class AuthenticationIT {
     }
 
     @Test
+    void aKeysLastUseIsRecorded() {
+        String tenant = TestTenants.create("last-used");
+        String key = TestTenants.key(tenant, Role.VIEWER);
+        String path = "/v1/admin/tenants/" + tenant + "/keys/" + TestTenants.idOf(key);
+        assertThat(given().get(path).<String>path("last_used_at")).isNull();
+        Instant before = Instant.now().minusMillis(1);
+        given().header("Authorization", TestTenants.bearer(key)).get("/v1/jobs").then().statusCode(200);
+        // Written every easel.auth.last-used-interval (1 s in the tests).
+        String lastUsed = await().atMost(Duration.ofSeconds(10)).until(() -> given().get(path).<String>path("last_used_at"),
+                at -> at != null);
+        assertThat(Instant.parse(lastUsed)).isAfter(before).isBefore(Instant.now());
+    }
+
+    @Test
     void adminRequestsAreValidatedAndNobodyGrantsAboveTheirOwnRole() {
         Response bad = given().contentType(ContentType.JSON).body("{\"id\": \"Not A Slug\", \"colour\": \"red\"}")
                 .post("/v1/admin/tenants");

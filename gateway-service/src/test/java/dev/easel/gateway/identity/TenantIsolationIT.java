@@ -86,6 +86,14 @@ class TenantIsolationIT {
 
         assertThat(seenByA).contains(a).doesNotContain(b);
         assertThat(seenByB).containsExactly(b);
+        // Each job names its tenant and who submitted it; an operator lists one tenant by naming it.
+        Response listedB = as(TestKeys.OPERATOR).get("/v1/jobs?limit=100&tenant=" + tenantB);
+        assertThat(listedB.<List<String>>path("data.id")).containsExactly(b);
+        assertThat(listedB.<String>path("data[0].tenant")).isEqualTo(tenantB);
+        assertThat(listedB.<String>path("data[0].owner")).isEqualTo(TestTenants.idOf(keysB.get(Role.MEMBER)));
+        assertThat(as(TestKeys.OPERATOR).get("/v1/jobs?limit=100").<List<String>>path("data.id")).contains(a, b);
+        assertThat(as(keysA.get(Role.VIEWER)).get("/v1/jobs?tenant=" + tenantA).<List<String>>path("data.id")).contains(a);
+        assertNotFound(as(keysA.get(Role.ADMIN)).get("/v1/jobs?tenant=" + tenantB));
     }
 
     @Test

@@ -33,19 +33,20 @@ public final class QueueVacuum {
     private long deletedSince;
 
     /**
-     * @param name what the metrics call it: {@code easel_<name>_vacuums}, and task {@code <name> vacuum}
      * @param every vacuum after this many deleted rows; 0 never
+     * @param metric the counter of runs, e.g. {@code easel_outbox_vacuums}
+     * @param task what failure logs and {@code easel_task_failures_total} call it, e.g. {@code outbox vacuum}
      */
-    public QueueVacuum(DataSource dataSource, String table, String name, int every, MeterRegistry registry) {
+    public QueueVacuum(DataSource dataSource, String table, int every, String metric, String task,
+                       MeterRegistry registry) {
         if (!TABLE.matcher(table).matches()) {
             throw new IllegalArgumentException("not a table name: " + table);
         }
         this.dataSource = dataSource;
         this.table = table;
         this.every = every;
-        this.runs = Counter.builder("easel_" + name.replace(' ', '_') + "_vacuums")
-                .description("VACUUM runs of " + table + " by its consumer").register(registry);
-        this.failures = new FailureStreak(name + " vacuum", registry);
+        this.runs = Counter.builder(metric).description("VACUUM runs of " + table + " by its consumer").register(registry);
+        this.failures = new FailureStreak(task, registry);
     }
 
     /** Counts rows the consumer deleted (committed). */
