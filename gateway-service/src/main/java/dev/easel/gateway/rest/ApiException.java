@@ -39,6 +39,32 @@ public class ApiException extends RuntimeException {
         return errors;
     }
 
+    /** 400 {@code invalid_request} for one field (a query parameter, a path segment): "{field} {message}". */
+    public static ApiException invalid(String field, String violation, String message) {
+        return new ApiException(400, "invalid_request", "Invalid request", field + " " + message,
+                List.of(new Violation(field, violation, message)));
+    }
+
+    /**
+     * The page size a list endpoint was asked for: {@code fallback} when absent, else an integer from 1 to
+     * {@code max} ({@code invalid_type} when not an integer, {@code out_of_range} outside).
+     */
+    public static int pageSize(String limit, int fallback, int max) {
+        if (limit == null || limit.isEmpty()) {
+            return fallback;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw invalid("limit", Violation.INVALID_TYPE, "must be an integer from 1 to " + max);
+        }
+        if (value < 1 || value > max) {
+            throw invalid("limit", Violation.OUT_OF_RANGE, "must be an integer from 1 to " + max);
+        }
+        return value;
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(404, "not_found", "Not found", what + " does not exist");
     }

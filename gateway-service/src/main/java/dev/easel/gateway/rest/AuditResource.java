@@ -6,9 +6,7 @@ import dev.easel.gateway.audit.CallChainVerifier;
 import dev.easel.gateway.audit.CallFilter;
 import dev.easel.gateway.audit.CallLogQuery;
 import dev.easel.gateway.audit.LoggedCall;
-import dev.easel.gateway.identity.AccessPolicy;
 import dev.easel.gateway.identity.Action;
-import dev.easel.gateway.identity.Caller;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -104,7 +102,8 @@ public class AuditResource {
             throws SQLException {
         String of = tenant(tenant, "read the call log");
         CallFilter filter = filter(from, to, keyId, method, route, status, code, jobId);
-        CallLogQuery.Page page = query.page(of, filter, cursor(cursor), limit(limit));
+        int pageSize = ApiException.pageSize(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        CallLogQuery.Page page = query.page(of, filter, cursor(cursor), pageSize);
         return new CallPage(of, page.calls(), page.next().map(AuditResource::encode).orElse(null), page.next().isPresent());
     }
 
@@ -160,18 +159,14 @@ public class AuditResource {
         long first = sequence("from_seq", fromSeq, 1);
         long last = sequence("to_seq", toSeq, Long.MAX_VALUE);
         if (first > last) {
-            throw invalid("from_seq", Violation.OUT_OF_RANGE, "must not be after to_seq");
+            throw ApiException.invalid("from_seq", Violation.OUT_OF_RANGE, "must not be after to_seq");
         }
         return verifier.verify(of, first, last);
     }
 
+    /** The tenant whose calls are asked for; the calls of no tenant (Call.NO_TENANT) only operators see. */
     private String tenant(String asked, String what) {
-        Caller caller = callers.current();
-        String of = asked == null || asked.isEmpty() ? caller.tenant() : asked;
-        // The calls of no tenant (Call.NO_TENANT) are cluster-wide: only operators see them.
-        Guard.require(AccessPolicy.decide(caller, Action.READ_CALL_LOG, of), caller, what,
-                () -> ApiException.notFound("tenant " + of));
-        return of;
+        return Guard.tenant(callers.current(), asked, Action.READ_CALL_LOG, what);
     }
 
     private static void line(OutputStream out, LoggedCall call) {
@@ -186,7 +181,7 @@ public class AuditResource {
     private static CallFilter filter(String from, String to, String keyId, String method, String route,
                                      String status, String code, String jobId) {
         if (method != null && !method.isEmpty() && !METHOD.matcher(method).matches()) {
-            throw invalid("method", Violation.INVALID_TYPE, "must be an HTTP method in capitals, such as POST");
+            throw ApiException.invalid("method", Violation.INVALID_TYPE, "must be an HTTP method in capitals, such as POST");
         }
         return new CallFilter(instant("from", from), instant("to", to), blankless(keyId), blankless(method),
                 blankless(route), status(status), blankless(code), job(jobId));
@@ -203,7 +198,7 @@ public class AuditResource {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw invalid(field, Violation.INVALID_TYPE, "must be an RFC 3339 time such as 2026-12-08T09:00:00Z");
+            throw ApiException.invalid(field, Violation.INVALID_TYPE, "must be an RFC 3339 time such as 2026-12-08T09:00:00Z");
         }
     }
 
@@ -219,7 +214,7 @@ public class AuditResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw invalid("status", Violation.INVALID_TYPE, "must be an HTTP status from 100 to 599");
+        throw ApiException.invalid("status", Violation.INVALID_TYPE, "must be an HTTP status from 100 to 599");
     }
 
     private static UUID job(String value) {
@@ -229,7 +224,7 @@ public class AuditResource {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw invalid("job_id", Violation.INVALID_TYPE, "must be a job id");
+            throw ApiException.invalid("job_id", Violation.INVALID_TYPE, "must be a job id");
         }
     }
 
@@ -245,22 +240,7 @@ public class AuditResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw invalid(field, Violation.OUT_OF_RANGE, "must be a whole number from 1");
-    }
-
-    private static int limit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw invalid("limit", Violation.OUT_OF_RANGE, "must be an integer from 1 to " + MAX_LIMIT);
+        throw ApiException.invalid(field, Violation.OUT_OF_RANGE, "must be a whole number from 1");
     }
 
     private static Optional<Long> cursor(String cursor) {
@@ -275,15 +255,10 @@ public class AuditResource {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw invalid("cursor", Violation.INVALID_TYPE, "is not a cursor returned by this API");
+        throw ApiException.invalid("cursor", Violation.INVALID_TYPE, "is not a cursor returned by this API");
     }
 
     private static String encode(long seq) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + seq).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static ApiException invalid(String field, String code, String message) {
-        return new ApiException(400, "invalid_request", "Invalid request", field + " " + message,
-                List.of(new Violation(field, code, message)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.easel.gateway.rest;
 
 import dev.easel.gateway.identity.AccessPolicy;
+import dev.easel.gateway.identity.Action;
 import dev.easel.gateway.identity.Caller;
 import java.util.function.Supplier;
 
@@ -22,6 +23,16 @@ final class Guard {
             case FORBIDDEN -> throw new ApiException(403, "forbidden", "Forbidden",
                     "a key with role " + caller.role().wireName() + " may not " + what);
         }
+    }
+
+    /**
+     * The tenant a request names ({@code ?tenant=}), or the caller's own when it names none, once the caller may do
+     * {@code action} there; another tenant it may not see answers 404, as if it did not exist.
+     */
+    static String tenant(Caller caller, String named, Action action, String what) {
+        String tenant = named == null || named.isEmpty() ? caller.tenant() : named;
+        require(AccessPolicy.decide(caller, action, tenant), caller, what, () -> ApiException.notFound("tenant " + tenant));
+        return tenant;
     }
 
     /** For actions on the caller's own tenant, which are never hidden. */

@@ -301,42 +301,20 @@ public class JobResource {
                         @Parameter(description = "Only this tenant's jobs (operators; everyone else sees only their own)")
                         @QueryParam("tenant") String tenant) {
         Caller caller = callers.current();
-        Optional<String> of = Optional.ofNullable(tenant).filter(t -> !t.isEmpty());
-        Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS, of.orElse(caller.tenant())), caller, "read jobs",
-                () -> ApiException.notFound("tenant " + of.orElseThrow()));
+        String named = Guard.tenant(caller, tenant, Action.READ_JOBS, "read jobs");
         Optional<JobStatus> filter = Optional.ofNullable(status).filter(s -> !s.isEmpty()).map(s ->
-                JobStatus.fromWire(s).orElseThrow(() -> queryError("status", Violation.UNSUPPORTED_VALUE,
+                JobStatus.fromWire(s).orElseThrow(() -> ApiException.invalid("status", Violation.UNSUPPORTED_VALUE,
                         "must be one of queued, running, succeeded, failed, canceled, expired")));
-        int pageSize = limit(limit);
+        int pageSize = ApiException.pageSize(limit, 20, MAX_LIMIT);
         Optional<JobCursor> after = Optional.ofNullable(cursor).filter(c -> !c.isEmpty())
                 .map(c -> JobCursor.decode(c).orElseThrow(() -> new ApiException(400, "invalid_request", "Invalid request",
                         "cursor is not valid", List.of(new Violation("cursor", Violation.INVALID_TYPE,
                                 "is not a cursor returned by this API")))));
-        // An operator lists every tenant's jobs, or the one it names; anyone else its own tenant's.
-        JobFinder.JobPage page = jobs.list(of.isPresent() || !caller.clusterWide() ? Optional.of(of.orElse(caller.tenant()))
-                : Optional.empty(), filter, pageSize, after);
+        // An operator lists every tenant's jobs unless it names one; anyone else its own tenant's.
+        boolean everyTenant = caller.clusterWide() && (tenant == null || tenant.isEmpty());
+        JobFinder.JobPage page = jobs.list(everyTenant ? Optional.empty() : Optional.of(named), filter, pageSize, after);
         return new JobList(page.jobs().stream().map(views::summary).toList(),
                 page.next().map(JobCursor::encode).orElse(null), page.next().isPresent());
-    }
-
-    private static int limit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return 20;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            throw queryError("limit", Violation.INVALID_TYPE, "must be an integer from 1 to " + MAX_LIMIT);
-        }
-        throw queryError("limit", Violation.OUT_OF_RANGE, "must be an integer from 1 to " + MAX_LIMIT);
-    }
-
-    private static ApiException queryError(String field, String code, String message) {
-        return new ApiException(400, "invalid_request", "Invalid request", field + " " + message,
-                List.of(new Violation(field, code, message)));
     }
 
     @POST

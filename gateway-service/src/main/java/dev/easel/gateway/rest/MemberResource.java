@@ -158,8 +158,7 @@ public class MemberResource {
 
     private static void subject(String subject) {
         if (!SUBJECT.matcher(subject).matches()) {
-            throw new ApiException(400, "invalid_request", "Invalid request", "subject must be 1-255 printable characters",
-                    List.of(new Violation("subject", Violation.INVALID_TYPE, "must be 1-255 printable characters")));
+            throw ApiException.invalid("subject", Violation.INVALID_TYPE, "must be 1-255 printable characters");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.easel.gateway.rest;
 
 import dev.easel.common.validation.Violation;
-import dev.easel.gateway.identity.AccessPolicy;
 import dev.easel.gateway.identity.Action;
 import dev.easel.gateway.identity.Caller;
 import dev.easel.gateway.store.JobUsage;
@@ -66,16 +65,14 @@ public class UsageResource {
                      @Parameter(description = "Last day, YYYY-MM-DD (UTC); default today") @QueryParam("to") String to,
                      @Parameter(description = "Another tenant's id (operators)") @QueryParam("tenant") String tenant) {
         Caller caller = callers.current();
-        String of = tenant == null || tenant.isEmpty() ? caller.tenant() : tenant;
-        Guard.require(AccessPolicy.decide(caller, Action.READ_USAGE, of), caller, "read usage",
-                () -> ApiException.notFound("tenant " + of));
+        String of = Guard.tenant(caller, tenant, Action.READ_USAGE, "read usage");
         LocalDate last = to == null || to.isEmpty() ? LocalDate.now(ZoneOffset.UTC) : date("to", to);
         LocalDate first = from == null || from.isEmpty() ? last.minusDays(DEFAULT_DAYS - 1) : date("from", from);
         if (first.isAfter(last)) {
-            throw invalid("from", Violation.OUT_OF_RANGE, "must not be after to");
+            throw ApiException.invalid("from", Violation.OUT_OF_RANGE, "must not be after to");
         }
         if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
-            throw invalid("from", Violation.OUT_OF_RANGE, "the range may span at most " + MAX_DAYS + " days");
+            throw ApiException.invalid("from", Violation.OUT_OF_RANGE, "the range may span at most " + MAX_DAYS + " days");
         }
         return new Usage(of, first, last, usage.days(of, first, last));
     }
@@ -84,12 +81,7 @@ public class UsageResource {
         try {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-            throw invalid(field, Violation.INVALID_TYPE, "must be a date, YYYY-MM-DD");
+            throw ApiException.invalid(field, Violation.INVALID_TYPE, "must be a date, YYYY-MM-DD");
         }
-    }
-
-    private static ApiException invalid(String field, String code, String message) {
-        return new ApiException(400, "invalid_request", "Invalid request", field + " " + message,
-                List.of(new Violation(field, code, message)));
     }
 }
