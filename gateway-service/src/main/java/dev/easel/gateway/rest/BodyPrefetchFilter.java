@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -31,6 +32,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * makes the REST layer switch to a blocking stream and then hand the endpoint an all-zero copy of the body as well.
  * The gateway refuses to start with a body limit above it.
  *
+ * <p>A multipart form's parts are checked before the REST layer parses it and writes its files to disk
+ * ({@link MultipartParts}): a part the form does not name, or a name given twice, is refused with 400.
+ *
  * <p>A body that has not arrived in full within {@code easel.api.body-read-timeout} is answered with 408
  * {@code request_timeout} and its connection closed. A client that hangs up before its body is complete is nobody
  * to answer: that is logged at debug level only.
@@ -41,6 +45,8 @@ public class BodyPrefetchFilter {
     // After BodyLimitFilter (100), which refuses a declared length above the limit, ahead of the REST layer.
     private static final int PRIORITY = 90;
     private static final int MAX_INITIAL_CAPACITY = 1024 * 1024;
+    private static final Map<String, List<String>> FORMS = Map.of(
+            "/v1/jobs", JobResource.FORM_PARTS, "/v1/uploads", UploadResource.FORM_PARTS);
 
     void register(@Observes Filters filters, ApiConfig config,
                   @ConfigProperty(name = "quarkus.rest.input-buffer-size") MemorySize inputBuffer) {
@@ -98,10 +104,29 @@ public class BodyPrefetchFilter {
             if (!context.vertx().cancelTimer(timer) || context.response().ended()) {
                 return; // answered with 408 or 413 already
             }
+            List<String> form = formParts(request);
+            if (form != null) {
+                try {
+                    MultipartParts.check(body, request.getHeader(HttpHeaderNames.CONTENT_TYPE), form);
+                } catch (ApiException e) {
+                    EarlyAnswer.send(context, Problem.of(e, request.path()), 0);
+                    return;
+                }
+            }
             context.setBody(body);
             context.next();
         });
         request.resume();
+    }
+
+    /** The part names of the form this request posts, or null when it is not a form the gateway takes. */
+    private static List<String> formParts(HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType == null || !contentType.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
+            return null;
+        }
+        String path = request.path();
+        return FORMS.get(path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
     }
 
     private static Problem timedOut(HttpServerRequest request, Duration timeout) {

@@ -72,6 +72,9 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Blocking
 public class JobResource {
 
+    /** The parts a multipart job may have, each at most once. */
+    static final List<String> FORM_PARTS = List.of("request", "image", "mask");
+
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[;,\\s])wait\\s*=\\s*\"?(\\d{1,9})\"?");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final int MAX_LIMIT = 100;

@@ -36,6 +36,9 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Blocking
 public class UploadResource {
 
+    /** The one part an upload form has. */
+    static final List<String> FORM_PARTS = List.of("file");
+
     private final UploadStore store;
     private final ApiConfig config;
 

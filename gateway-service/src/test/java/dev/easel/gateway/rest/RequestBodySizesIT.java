@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.easel.common.json.JsonCodec;
 import dev.easel.common.storage.StorageKeys;
+import dev.easel.gateway.rest.MultipartBody.Part;
 import dev.easel.gateway.rest.RawHttp.Answer;
 import dev.easel.gateway.rest.RawHttp.Framing;
 import dev.easel.gateway.upload.TestImages;
@@ -14,7 +15,6 @@ import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -179,27 +179,12 @@ class RequestBodySizesIT {
         return image;
     }
 
-    private record Part(String name, String filename, String contentType, byte[] bytes) {
-    }
-
     private static Part part(String name, String filename, String contentType, byte[] bytes) {
         return new Part(name, filename, contentType, bytes);
     }
 
     private static byte[] multipart(List<Part> parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Part part : parts) {
-            StringBuilder head = new StringBuilder("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"")
-                    .append(part.name()).append('"');
-            if (part.filename() != null) {
-                head.append("; filename=\"").append(part.filename()).append("\"\r\nContent-Type: ").append(part.contentType());
-            }
-            out.writeBytes(head.append("\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(part.bytes());
-            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        return MultipartBody.of(BOUNDARY, parts);
     }
 
     private void assertStaged(Answer answer, byte[] image) throws IOException {

@@ -326,12 +326,12 @@ class ValidationIT {
                         .multiPart("request", "{\"kind\": \"image-to-image\", \"image\": \"" + PNG_16 + "\"}")
                         .multiPart("image", "a.png", TestImages.png(16, 16), "image/png").post("/v1/jobs"),
                         400, "invalid_request", error("image", "unsupported_value")),
-                malformed("a multipart upload without its file part", r -> r.multiPart("other", "x").post("/v1/uploads"),
-                        400, "invalid_request", error("file", "required")),
+                malformed("a multipart upload with another part instead of its file", r -> r.multiPart("other", "x")
+                        .post("/v1/uploads"), 400, "invalid_request", error("", "unknown_field")),
                 malformed("a multipart body cut off before its closing boundary", r -> r
                         .contentType("multipart/form-data; boundary=cut")
                         .body("--cut\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n{\"pro".getBytes(StandardCharsets.US_ASCII))
-                        .post("/v1/jobs"), 400, "invalid_request"));
+                        .post("/v1/jobs"), 400, "invalid_request", error("", "invalid_type")));
     }
 
     @ParameterizedTest(name = "{0}")
