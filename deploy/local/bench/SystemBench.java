@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *     # Prints the latency and overhead figures; the last line, miss_e2e_p50=N, is for the hits call
  * java -cp CLASSES SystemBench BASE_URL hits JOBS WIDTH HEIGHT STEPS FIRST_SEED MISS_E2E_P50
  *     # the jobs' requests again with the cache allowed: exact hits, timed
- * java -cp CLASSES SystemBench BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_URL...]
+ * java -cp CLASSES SystemBench BASE_URL throughput JOBS WIDTH HEIGHT STEPS LABEL [WORKER_MANAGEMENT_URL...]
  *     # JOBS submitted at once: jobs per second from the first submit to the last completion, and from the
  *     # workers' metrics how long jobs waited in the queue while a slot was free (goal: none over 100 ms)</pre>
  *

@@ -2,6 +2,7 @@ package dev.easel.worker;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -69,6 +70,13 @@ public interface WorkerConfig {
     /** On shutdown, how long running jobs may take to finish before they are released for another worker. */
     @WithDefault("30s")
     Duration shutdownGrace();
+
+    /**
+     * Where the worker writes the token that {@code POST /drain} requires, readable by its own user only; made anew
+     * at every start. A preStop hook in the same container reads it.
+     */
+    @WithDefault("/tmp/easel-worker-drain.token")
+    Path drainTokenFile();
 
     /** How often the heartbeat is written to Redis. */
     @WithDefault("5s")

@@ -50,7 +50,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @MethodSource("ciValues")
-    void probesUseTheQuarkusHealthEndpointsOnTheServicePorts(String values) {
+    void probesUseTheQuarkusHealthEndpointsOnTheManagementPorts(String values) {
         Manifests chart = Chart.render(values);
         for (String component : List.of("gateway", "worker")) {
             JsonNode container = chart.container(component);
@@ -58,11 +58,38 @@ class HelmChartTest {
             assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
             assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-                assertThat(container.at("/" + probe + "/httpGet/port").asText()).isEqualTo("http");
+                assertThat(container.at("/" + probe + "/httpGet/port").asText()).isEqualTo("management");
             }
         }
         assertThat(chart.container("gateway").at("/ports/0/containerPort").asInt()).isEqualTo(8080);
         assertThat(chart.container("worker").at("/ports/0/containerPort").asInt()).isEqualTo(8081);
+        assertThat(chart.container("gateway").at("/ports/1/name").asText()).isEqualTo("management");
+        assertThat(chart.container("gateway").at("/ports/1/containerPort").asInt()).isEqualTo(managementPort(Service.GATEWAY));
+        assertThat(chart.container("worker").at("/ports/1/name").asText()).isEqualTo("management");
+        assertThat(chart.container("worker").at("/ports/1/containerPort").asInt()).isEqualTo(managementPort(Service.WORKER));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ciValues")
+    void theIngressRoutesTheApiPortOnlyAndMetricsAreScrapedFromTheManagementPort(String values) {
+        Manifests chart = Chart.render(values);
+        for (JsonNode ingress : chart.ofKind("Ingress")) {
+            for (JsonNode rule : ingress.at("/spec/rules")) {
+                for (JsonNode path : rule.at("/http/paths")) {
+                    assertThat(path.at("/backend/service/port/name").asText()).isEqualTo("http");
+                }
+            }
+        }
+        for (JsonNode monitor : chart.ofKind("ServiceMonitor")) {
+            assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("management");
+        }
+        JsonNode gatewayPorts = chart.get("Service", "easel-gateway").at("/spec/ports");
+        assertThat(gatewayPorts.findValuesAsText("targetPort")).containsExactly("http", "management");
+        assertThat(chart.get("Service", "easel-worker").at("/spec/ports").findValuesAsText("targetPort")).containsExactly("management");
+    }
+
+    private static int managementPort(Service service) {
+        return Integer.parseInt(ServiceConfig.of(service).defaultOf("quarkus.management.port").orElseThrow());
     }
 
     @ParameterizedTest
@@ -129,8 +156,11 @@ class HelmChartTest {
 
         assertThat(shutdownGrace).isGreaterThanOrEqualTo(runTimeout);
         assertThat(chart.podSpec("worker").path("terminationGracePeriodSeconds").asLong()).isGreaterThan(shutdownGrace + 15);
-        assertThat(chart.container("worker").at("/lifecycle/preStop/httpGet/path").asText()).isEqualTo("/drain");
-        assertThat(chart.container("worker").at("/lifecycle/preStop/httpGet/port").asText()).isEqualTo("http");
+        // POST /drain on the management port, with the token from the worker's default token file.
+        String preStop = chart.container("worker").at("/lifecycle/preStop/exec/command/2").asText();
+        assertThat(preStop).contains("-X POST", "http://127.0.0.1:9081/drain", "$(cat /tmp/easel-worker-drain.token)");
+        assertThat(ServiceConfig.of(Service.WORKER).defaultOf("easel.worker.drain-token-file")).contains("/tmp/easel-worker-drain.token");
+        assertThat(chart.container("worker").at("/volumeMounts").findValuesAsText("mountPath")).contains("/tmp");
     }
 
     @ParameterizedTest
@@ -227,7 +257,7 @@ class HelmChartTest {
                 .get("ScaledObject", "easel-worker").at("/spec/triggers/0");
 
         assertThat(trigger.path("type").asText()).isEqualTo("metrics-api");
-        assertThat(trigger.at("/metadata/url").asText()).isEqualTo("http://easel-gateway.imaging.svc:80/q/metrics");
+        assertThat(trigger.at("/metadata/url").asText()).isEqualTo("http://easel-gateway.imaging.svc:9080/q/metrics");
         assertThat(trigger.at("/metadata/format").asText()).isEqualTo("prometheus");
         assertThat(trigger.at("/metadata/valueLocation").asText()).isEqualTo("easel_queue_backlog_jobs");
         assertThat(trigger.at("/metadata/targetValue").asText()).isEqualTo("3");

@@ -157,11 +157,12 @@ class ImageContentsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {GATEWAY, WORKER, WORKER_GPU})
-    void theImagesExposeThePortTheServiceListensOn(String dockerfile) {
+    void theImagesExposeThePortsTheServiceListensOn(String dockerfile) {
         Service service = dockerfile.startsWith("gateway") ? Service.GATEWAY : Service.WORKER;
         String port = ServiceConfig.of(service).defaultOf("quarkus.http.port").orElseThrow();
+        String management = ServiceConfig.of(service).defaultOf("quarkus.management.port").orElseThrow();
 
-        assertThat(instructions(dockerfile)).contains(new Instruction("EXPOSE", port));
+        assertThat(instructions(dockerfile)).contains(new Instruction("EXPOSE", port + " " + management));
     }
 
     @ParameterizedTest

@@ -259,7 +259,7 @@ class OpsGuideTest {
         assertThat(guide.replaceAll("\\s+", " ")).contains("POST localhost:8080/v1/admin/tenants ")
                 .contains("POST localhost:8080/v1/admin/tenants/acme/keys ")
                 .contains("DELETE \"localhost:8080/v1/admin/tenants/operators/keys/$BOOTSTRAP_ID\"")
-                .contains("`/q/health/*` and `/q/metrics` need no key")
+                .contains("`/q/health/*` and `/q/metrics` answer on the management ports (gateway 9080, worker 9081), without a key")
                 .contains("(../docs/api.md#authentication-and-permissions)");
         assertThat(Repo.read("docs/api.md")).contains("\n## Authentication and permissions\n");
     }

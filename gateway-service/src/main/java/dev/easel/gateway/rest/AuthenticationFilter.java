@@ -41,8 +41,8 @@ public class AuthenticationFilter {
 
     // Before BodyLimitFilter (100) and BodyPrefetchFilter (90): nothing of an unauthenticated request is read.
     private static final int PRIORITY = 110;
-    private static final Set<String> PUBLIC_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready",
-            "/q/health/started", "/q/metrics", "/q/openapi");
+    // Health and metrics answer on the management port, which this filter does not guard.
+    private static final Set<String> PUBLIC_PATHS = Set.of("/q/openapi");
     // RFC 6750 b64token after the scheme; the scheme is case-insensitive.
     private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9._~+/-]+=*) *");
     private static final String REALM = "Bearer realm=\"easel\"";
@@ -69,7 +69,7 @@ public class AuthenticationFilter {
         filters.register(this::authenticate, PRIORITY);
     }
 
-    /** Whether the path is served to anyone: health probes, metrics, the OpenAPI document. */
+    /** Whether the path is served to anyone on the API port: the OpenAPI document. */
     static boolean isPublic(String normalizedPath) {
         return PUBLIC_PATHS.contains(normalizedPath);
     }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * the request's {@link Call}, and when the answer ends it adds the job the answer names ({@link JobIdHeader}) and
  * its status; {@link Callers} adds who called. Other parts of the gateway add the route ({@link CallDetails}) and
  * the refusal's code ({@link #refusedWith}). Answers {@code X-Request-Id}: the client's own, when it sent a usable
- * one, else one made here. The public paths (health probes, metrics, the OpenAPI document) are not API calls and
- * not recorded.
+ * one, else one made here. The OpenAPI document is not an API call and not recorded (health and metrics answer on
+ * the management port, which no filter of the API port sees).
  */
 @ApplicationScoped
 public class CallLogFilter {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.easel.gateway.ManagementPort;
 import dev.easel.common.event.JobEvent;
 import dev.easel.common.event.JobMetrics;
 import dev.easel.common.event.JobRequested;
@@ -86,7 +87,7 @@ class RedisOutageIT {
             pause(1500);
             REDIS.kill();
             pause(500);
-            JsonPath ready = given().get("/q/health/ready").then().extract().jsonPath();
+            JsonPath ready = given().get(ManagementPort.url("/q/health/ready")).then().extract().jsonPath();
             assertThat(ready.getString("status")).isEqualTo("UP");
             assertThat(ready.getString("checks.find { it.name == 'redis' }.data.state")).isEqualTo("degraded");
             pause(2500);
@@ -116,7 +117,7 @@ class RedisOutageIT {
             await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
                     "succeeded".equals(given().get("/v1/jobs/" + id).path("status"))));
         }
-        JsonPath ready = given().get("/q/health/ready").then().extract().jsonPath();
+        JsonPath ready = given().get(ManagementPort.url("/q/health/ready")).then().extract().jsonPath();
         assertThat(ready.getString("checks.find { it.name == 'redis' }.data.state")).isEqualTo("ok");
         Response fresh = given().contentType("application/json")
                 .body("{\"prompt\": \"after the outage " + run + "\", \"seed\": 1}").post("/v1/jobs");

@@ -3,6 +3,7 @@ package dev.easel.gateway.health;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.gateway.ManagementPort;
 import dev.easel.testsupport.LocalStack;
 import io.quarkus.logging.Log;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +23,7 @@ class KafkaOutageIT {
             LocalStack.run("stack", "kafka-down");
             Duration down = timeUntilStatus(503);
             Log.infof("readiness DOWN %d ms after Kafka stopped", down.toMillis());
-            assertThat(given().get("/q/health/ready").then().extract().path("checks.find { it.name == 'kafka' }.status").toString())
+            assertThat(given().get(ManagementPort.url("/q/health/ready")).then().extract().path("checks.find { it.name == 'kafka' }.status").toString())
                     .isEqualTo("DOWN");
         } finally {
             Thread restart = restartKafka();
@@ -55,7 +56,7 @@ class KafkaOutageIT {
     }
 
     private static int readinessStatus() {
-        return given().when().get("/q/health/ready").then().extract().statusCode();
+        return given().when().get(ManagementPort.url("/q/health/ready")).then().extract().statusCode();
     }
 
     private static Duration timeUntilStatus(int expected) {

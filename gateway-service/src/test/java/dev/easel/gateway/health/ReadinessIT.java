@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import dev.easel.gateway.ManagementPort;
 import dev.easel.platform.storage.StorageConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -37,7 +38,7 @@ class ReadinessIT {
 
     @Test
     void isReadyWhenPostgresKafkaRedisAndStorageAnswer() {
-        given().when().get("/q/health/ready")
+        given().when().get(ManagementPort.url("/q/health/ready"))
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("database", "kafka", "redis", "storage"))
@@ -48,7 +49,7 @@ class ReadinessIT {
 
     @Test
     void isAliveWithoutCheckingDependencies() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(ManagementPort.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.easel.gateway.ManagementPort;
 import dev.easel.testsupport.ServiceProcess;
 import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -13,6 +14,7 @@ import io.restassured.response.Response;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,19 +42,39 @@ class AuthenticationIT {
     URL base;
 
     @Test
-    void withoutAKeyEveryApiRouteAndUnknownPathIsRefusedAndOnlyOperationalRoutesAnswer() throws Exception {
+    void withoutAKeyEveryApiRouteAndUnknownPathIsRefusedAndOnlyTheOpenApiDocumentAnswers() throws Exception {
         for (String path : List.of("/v1/jobs", "/v1/models", "/v1/me", "/v1/admin/tenants", "/v1/no-such-route",
-                "/nothing-here", "/q/swagger-ui", "/v1/%2e%2e/v1/jobs")) {
+                "/nothing-here", "/q/swagger-ui", "/q/health/ready", "/q/health/live", "/q/metrics")) {
             HttpResponse<String> answer = get(path, null);
             assertThat(answer.statusCode()).as(path).isEqualTo(401);
             assertThat(answer.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"easel\"");
             assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
             assertThat(answer.body()).contains("\"code\":\"unauthorized\"");
         }
-        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/openapi", "/q/metrics")) {
-            assertThat(get(path, null).statusCode()).as(path).isIn(200, 503);
-        }
+        assertThat(get("/q/openapi", null).statusCode()).isEqualTo(200);
         assertThat(get("/v1/no-such-route", TestKeys.OPERATOR).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortOnlyToAnyone() throws Exception {
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(ManagementPort.url(path))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path).isEqualTo(200);
+            assertThat(get(path, TestKeys.OPERATOR).statusCode()).as("API port, " + path).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aPathWithADotSegmentIsRefusedWhateverItResolvesTo() throws Exception {
+        for (String path : List.of("/v1/%2e%2e/q/metrics", "/v1/%2E%2e/q/openapi", "/v1/jobs/%2e/", "/v1/.%2e/v1/models")) {
+            HttpResponse<String> answer = get(path, TestKeys.OPERATOR);
+            assertThat(answer.statusCode()).as(path).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("\"field\":\"path\"");
+        }
+        HttpResponse<String> anonymous = get("/v1/%2e%2e/q/openapi", null);
+        assertThat(anonymous.statusCode()).isEqualTo(400);
+        assertThat(get("/v1/models", TestKeys.OPERATOR).statusCode()).isEqualTo(200);
     }
 
     @Test

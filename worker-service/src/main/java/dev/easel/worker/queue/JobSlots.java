@@ -14,9 +14,11 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts this worker's job slots once the model is loaded and warmed up, and shuts them down gracefully:
@@ -35,6 +37,7 @@ public class JobSlots {
     private final List<JobSlot> slots = new ArrayList<>();
     private volatile boolean accepting;
     private volatile boolean shuttingDown;
+    private volatile Instant drained;
 
     JobSlots(WorkerConfig config, TopicsConfig topics, ModelHost models, JobRunner runner, SlotStats stats,
              @Identifier("default-kafka-broker") Map<String, Object> kafka) {
@@ -139,6 +142,12 @@ public class JobSlots {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        drained = Instant.now();
         Log.infof("worker %s: slots stopped", workerId);
+    }
+
+    /** When a drain (or shutdown) last ended with every slot stopped; empty while none has. */
+    public Optional<Instant> drained() {
+        return Optional.ofNullable(drained);
     }
 }

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The preStop hook's {@code GET /drain} answers only once the drain is over, and never blocks the event loop. */
+/**
+ * The preStop hook's {@code POST /drain} answers only once the drain is over, never blocks the event loop, and
+ * drains nothing without the token.
+ */
 class DrainRouteTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -30,7 +33,7 @@ class DrainRouteTest {
     void answersAfterTheDrainRanOnAWorkerThread() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         Router router = Router.router(vertx);
-        DrainRoute.mount(router, () -> {
+        DrainRoute.mount(router, "Bearer right"::equals, () -> {
             events.add(Context.isOnEventLoopThread() ? "drain on the event loop" : "drain on a worker thread");
             try {
                 Thread.sleep(300);
@@ -41,12 +44,20 @@ class DrainRouteTest {
         });
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        URI drain = URI.create("http://127.0.0.1:" + server.actualPort() + DrainRoute.PATH);
 
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + DrainRoute.PATH)).GET().build(),
+        for (HttpRequest refused : List.of(HttpRequest.newBuilder(drain).GET().header("Authorization", "Bearer right").build(),
+                HttpRequest.newBuilder(drain).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpRequest.newBuilder(drain).POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer wrong").build())) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(refused, HttpResponse.BodyHandlers.ofString());
+            events.add("refused " + response.statusCode());
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(drain)
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer right").build(),
                 HttpResponse.BodyHandlers.ofString());
         events.add("answered " + response.statusCode() + " " + response.body());
 
-        assertThat(events).containsExactly("drain on a worker thread", "drained", "answered 200 {\"drained\":true}");
+        assertThat(events).containsExactly("refused 405", "refused 401", "refused 401",
+                "drain on a worker thread", "drained", "answered 200 {\"drained\":true}");
     }
 }

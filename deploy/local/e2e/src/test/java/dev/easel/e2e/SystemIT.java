@@ -277,7 +277,7 @@ class SystemIT {
     }
 
     private static boolean isBusy(ServiceProcess worker) throws Exception {
-        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(worker.uri("/q/health/ready")).build(),
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(worker.managementUri("/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         for (JsonNode check : JsonCodec.mapper().readTree(ready.body()).path("checks")) {
             if (check.path("name").asText().equals("job-slots") && check.path("data").path("busy").asInt() > 0) {
@@ -438,7 +438,7 @@ class SystemIT {
 
     /** The worker's Prometheus samples, by metric name and labels up to the first label's closing quote. */
     private static Map<String, Double> metrics(ServiceProcess worker) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(worker.uri("/q/metrics")).build(),
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(worker.managementUri("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         Map<String, Double> samples = new HashMap<>();
         for (String line : answer.body().split("\n")) {

@@ -22,12 +22,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -43,6 +45,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build the module first (integration tests run after `package`)");
         }
         int port = LocalStack.freePort();
+        int managementPort = LocalStack.freePort();
         Path log = Files.createTempFile("easel-" + name + "-", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow",
@@ -56,8 +59,11 @@ public final class ServiceProcess implements AutoCloseable {
         Map<String, String> e = builder.environment();
         e.putAll(stackEnv());
         e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        e.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        // A worker's own drain token: several run on this machine.
+        e.put("EASEL_WORKER_DRAIN_TOKEN_FILE", log.resolveSibling(log.getFileName() + ".drain-token").toString());
         e.putAll(env);
-        ServiceProcess service = new ServiceProcess(name, builder.start(), port, log);
+        ServiceProcess service = new ServiceProcess(name, builder.start(), port, managementPort, log);
         service.awaitReady(readyWithin);
         return service;
     }
@@ -84,8 +90,14 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** {@code path} on the API port. */
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** {@code path} on the management port: health, metrics, a worker's drain. */
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     public long pid() {
@@ -108,7 +120,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited during start-up:\n" + log());
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(managementUri("/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
