@@ -64,6 +64,14 @@ public class JobEventConsumer {
          */
         @WithDefault("30s")
         Duration streamCheckInterval();
+
+        /** Most event streams one gateway holds open; beyond, a new stream is refused with 503. */
+        @WithDefault("10000")
+        int maxStreams();
+
+        /** Most event streams one tenant holds open on one gateway; beyond, a new stream is refused with 429. */
+        @WithDefault("1000")
+        int maxStreamsPerTenant();
     }
 
     private final JobEventApplier applier;

@@ -2,7 +2,9 @@ package dev.easel.gateway.rest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Limits of the public API. */
 @ConfigMapping(prefix = "easel.api")
@@ -25,6 +27,13 @@ public interface ApiConfig {
     /** Longest {@code Prefer: wait=N} honoured; larger values are capped. */
     @WithDefault("60s")
     Duration maxWait();
+
+    /**
+     * The address clients reach the API at (for example {@code https://images.example.com}), for the absolute
+     * {@code Location} of a submitted job. Unset, {@code Location} is the path alone: the gateway never builds an
+     * address from the request's {@code Host} header, which the client chooses.
+     */
+    Optional<URI> publicBaseUrl();
 
     /** {@code Retry-After} sent with asynchronous (202) answers. */
     @WithDefault("1s")

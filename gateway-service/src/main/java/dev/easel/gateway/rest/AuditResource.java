@@ -18,11 +18,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,11 +63,13 @@ public class AuditResource {
     private final CallLogQuery query;
     private final CallChainVerifier verifier;
     private final Callers callers;
+    private final CursorSeal cursors;
 
-    AuditResource(CallLogQuery query, CallChainVerifier verifier, Callers callers) {
+    AuditResource(CallLogQuery query, CallChainVerifier verifier, Callers callers, CursorSeal cursors) {
         this.query = query;
         this.verifier = verifier;
         this.callers = callers;
+        this.cursors = cursors;
     }
 
     @GET
@@ -103,8 +103,10 @@ public class AuditResource {
         String of = tenant(tenant, "read the call log");
         CallFilter filter = filter(from, to, keyId, method, route, status, code, jobId);
         int pageSize = ApiException.pageSize(limit, DEFAULT_LIMIT, MAX_LIMIT);
-        CallLogQuery.Page page = query.page(of, filter, cursor(cursor), pageSize);
-        return new CallPage(of, page.calls(), page.next().map(AuditResource::encode).orElse(null), page.next().isPresent());
+        String listing = "audit\n" + of + "\n" + filter;
+        CallLogQuery.Page page = query.page(of, filter, after(cursor, listing), pageSize);
+        return new CallPage(of, page.calls(), page.next().map(seq -> cursors.seal(Long.toString(seq), listing)).orElse(null),
+                page.next().isPresent());
     }
 
     @GET
@@ -243,22 +245,15 @@ public class AuditResource {
         throw ApiException.invalid(field, Violation.OUT_OF_RANGE, "must be a whole number from 1");
     }
 
-    private static Optional<Long> cursor(String cursor) {
+    /** The sequence number a cursor of this listing starts after; empty without a cursor. */
+    private Optional<Long> after(String cursor, String listing) {
         if (cursor == null || cursor.isEmpty()) {
             return Optional.empty();
         }
         try {
-            String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (plain.startsWith("s:")) {
-                return Optional.of(Long.parseLong(plain.substring(2)));
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
+            return Optional.of(Long.parseLong(cursors.open(cursor, listing)));
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("cursor", Violation.INVALID_TYPE, "is not a cursor returned by this API");
         }
-        throw ApiException.invalid("cursor", Violation.INVALID_TYPE, "is not a cursor returned by this API");
-    }
-
-    private static String encode(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + seq).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 final class EventStream {
 
     private final String jobId;
+    private final String tenant;
     private final SseEventSink sink;
     private final Sse sse;
     private final List<JobUpdate> buffered = new ArrayList<>();
@@ -23,8 +24,9 @@ final class EventStream {
     private boolean closed;
     private AutoCloseable subscription;
 
-    EventStream(String jobId, SseEventSink sink, Sse sse, String lastEventId) {
+    EventStream(String jobId, String tenant, SseEventSink sink, Sse sse, String lastEventId) {
         this.jobId = jobId;
+        this.tenant = tenant;
         this.sink = sink;
         this.sse = sse;
         this.lastSentId = lastEventId;
@@ -32,6 +34,10 @@ final class EventStream {
 
     String jobId() {
         return jobId;
+    }
+
+    String tenant() {
+        return tenant;
     }
 
     synchronized void subscribedWith(AutoCloseable handle) {

@@ -50,6 +50,7 @@ public class JobEventsResource {
     private final JobFinder jobs;
     private final Callers callers;
     private final JobUpdates updates;
+    private final JobEventConsumer.EventsConfig config;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("sse-keep-alive").daemon().unstarted(r));
@@ -58,6 +59,7 @@ public class JobEventsResource {
         this.callers = callers;
         this.jobs = jobs;
         this.updates = updates;
+        this.config = config;
         keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
         long check = config.streamCheckInterval().toMillis();
         keepAlive.scheduleWithFixedDelay(() -> catchUp("periodic check"), check, check, TimeUnit.MILLISECONDS);
@@ -87,8 +89,8 @@ public class JobEventsResource {
         Guard.require(AccessPolicy.decide(caller, Action.READ_JOBS, job.tenantId), caller, "read jobs",
                 () -> new JobNotFoundException(id));
         String jobId = job.id.toString();
-        EventStream stream = new EventStream(jobId, sink, sse, emptyToNull(lastEventId));
-        streams.add(stream);
+        EventStream stream = new EventStream(jobId, job.tenantId, sink, sse, emptyToNull(lastEventId));
+        admit(stream);
         stream.subscribedWith(updates.listen(jobId, stream::offer));
         // Read the row again after subscribing: nothing that happens from here on can be missed.
         JobUpdate current = updates.currentOf(jobs.get(jobId));
@@ -142,6 +144,27 @@ public class JobEventsResource {
                 Log.warnf("SSE streams not caught up (%s): job %s: %s", why, row.id, e.getMessage());
                 return;
             }
+        }
+    }
+
+    /**
+     * Adds the stream to the open ones, or refuses it: 503 {@code too_many_streams} at this gateway's limit, 429 at
+     * its tenant's.
+     */
+    private void admit(EventStream stream) {
+        synchronized (streams) {
+            streams.removeIf(EventStream::isClosed);
+            if (streams.size() >= config.maxStreams()) {
+                throw new ApiException(503, "too_many_streams", "Service Unavailable", "this gateway holds "
+                        + config.maxStreams() + " event streams, its limit; retry later or poll GET /v1/jobs/{id}");
+            }
+            long ofTenant = streams.stream().filter(open -> open.tenant().equals(stream.tenant())).count();
+            if (ofTenant >= config.maxStreamsPerTenant()) {
+                throw new ApiException(429, "too_many_streams", "Too Many Requests", "the tenant holds "
+                        + config.maxStreamsPerTenant() + " event streams on this gateway, its limit; close one or poll "
+                        + "GET /v1/jobs/{id}");
+            }
+            streams.add(stream);
         }
     }
 

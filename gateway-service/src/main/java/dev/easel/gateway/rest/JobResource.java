@@ -33,11 +33,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.time.Duration;
@@ -72,7 +72,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Blocking
 public class JobResource {
 
-    /** The parts a multipart job may have, each at most once. */
+    /** The parts a multipart job may have, each at most once; the first is required. */
     static final List<String> FORM_PARTS = List.of("request", "image", "mask");
 
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[;,\\s])wait\\s*=\\s*\"?(\\d{1,9})\"?");
@@ -86,10 +86,12 @@ public class JobResource {
     private final JobWaiter waiter;
     private final ApiConfig config;
     private final Callers callers;
+    private final CursorSeal cursors;
 
     JobResource(JobAdmission admission, JobFinder jobs, JobCancellation cancellation, JobViews views, JobWaiter waiter,
-                ApiConfig config, Callers callers) {
+                ApiConfig config, Callers callers, CursorSeal cursors) {
         this.callers = callers;
+        this.cursors = cursors;
         this.admission = admission;
         this.jobs = jobs;
         this.cancellation = cancellation;
@@ -255,11 +257,13 @@ public class JobResource {
 
     private Response answer(JobEntity job) {
         JobView view = views.ofNew(job);
-        URI location = URI.create(view.links().self());
+        // Set as a header: Response.location would resolve the path against the request's Host header.
+        String location = config.publicBaseUrl().map(base -> base.toString().replaceAll("/+$", "")).orElse("")
+                + view.links().self();
         if (job.jobStatus().isTerminal()) {
-            return Response.ok(view).location(location).build();
+            return Response.ok(view).header(HttpHeaders.LOCATION, location).build();
         }
-        return Response.accepted(view).location(location)
+        return Response.accepted(view).header(HttpHeaders.LOCATION, location)
                 .header("Retry-After", Math.max(1, config.retryAfter().toSeconds())).build();
     }
 
@@ -309,15 +313,15 @@ public class JobResource {
                 JobStatus.fromWire(s).orElseThrow(() -> ApiException.invalid("status", Violation.UNSUPPORTED_VALUE,
                         "must be one of queued, running, succeeded, failed, canceled, expired")));
         int pageSize = ApiException.pageSize(limit, 20, MAX_LIMIT);
-        Optional<JobCursor> after = Optional.ofNullable(cursor).filter(c -> !c.isEmpty())
-                .map(c -> JobCursor.decode(c).orElseThrow(() -> new ApiException(400, "invalid_request", "Invalid request",
-                        "cursor is not valid", List.of(new Violation("cursor", Violation.INVALID_TYPE,
-                                "is not a cursor returned by this API")))));
         // An operator lists every tenant's jobs unless it names one; anyone else its own tenant's.
         boolean everyTenant = caller.clusterWide() && (tenant == null || tenant.isEmpty());
+        String listing = "jobs\n" + (everyTenant ? "*" : named) + "\n" + filter.map(JobStatus::wireName).orElse("");
+        Optional<JobCursor> after = Optional.ofNullable(cursor).filter(c -> !c.isEmpty())
+                .map(c -> JobCursor.parse(cursors.open(c, listing)).orElseThrow(() ->
+                        ApiException.invalid("cursor", Violation.INVALID_TYPE, "is not a cursor returned by this API")));
         JobFinder.JobPage page = jobs.list(everyTenant ? Optional.empty() : Optional.of(named), filter, pageSize, after);
         return new JobList(page.jobs().stream().map(views::summary).toList(),
-                page.next().map(JobCursor::encode).orElse(null), page.next().isPresent());
+                page.next().map(next -> cursors.seal(next.position(), listing)).orElse(null), page.next().isPresent());
     }
 
     @POST

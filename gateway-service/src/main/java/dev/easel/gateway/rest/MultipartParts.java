@@ -37,9 +37,10 @@ final class MultipartParts {
     }
 
     /**
-     * @param names the form's part names
+     * @param names the form's part names, the required one first
      * @throws ApiException 400 {@code invalid_request}: no boundary, a part the form does not name (the violation
-     *                      does not echo it), a name given twice, or a body that is not delimited into parts
+     *                      does not echo it), a name given twice, the first name missing, or a body that is not
+     *                      delimited into parts
      */
     static void check(Buffer body, String contentType, List<String> names) {
         String boundary = boundary(contentType);
@@ -58,7 +59,13 @@ final class MultipartParts {
         while (true) {
             int afterDelimiter = at + delimiter.readableBytes();
             if (startsWith(in, afterDelimiter, DASHES)) {
-                return; // the close delimiter: the epilogue, if any, is ignored
+                // The close delimiter: the epilogue, if any, is ignored.
+                if (!seen.contains(names.getFirst())) {
+                    String message = "the form needs a part named " + names.getFirst();
+                    throw new ApiException(400, "invalid_request", "Invalid request", "the `" + names.getFirst()
+                            + "` part is missing", List.of(new Violation(names.getFirst(), Violation.REQUIRED, message)));
+                }
+                return;
             }
             int lineEnd = indexOf(in, CRLF, afterDelimiter);
             if (lineEnd < 0 || !in.toString(afterDelimiter, lineEnd - afterDelimiter, StandardCharsets.ISO_8859_1).isBlank()) {

@@ -36,7 +36,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Blocking
 public class UploadResource {
 
-    /** The one part an upload form has. */
+    /** The one part an upload form has, required. */
     static final List<String> FORM_PARTS = List.of("file");
 
     private final UploadStore store;

@@ -1,23 +1,21 @@
 package dev.easel.gateway.store;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The position after which the next page of {@code GET /v1/jobs} starts; opaque to clients. */
+/** The position after which the next page of {@code GET /v1/jobs} starts (sealed before a client sees it). */
 public record JobCursor(Instant createdAt, UUID id) {
 
-    public String encode() {
-        String plain = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    /** The position as text, for {@link #parse}. */
+    public String position() {
+        return createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
     }
 
-    /** The cursor this text encodes; empty when it is not a cursor this API issued. */
-    public static Optional<JobCursor> decode(String text) {
+    /** The cursor a {@link #position()} text names; empty when it names none. */
+    public static Optional<JobCursor> parse(String position) {
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split(":", 3);
+            String[] parts = position.split(":", 3);
             return Optional.of(new JobCursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                     UUID.fromString(parts[2])));
         } catch (RuntimeException e) {

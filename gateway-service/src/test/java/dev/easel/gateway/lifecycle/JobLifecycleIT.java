@@ -134,6 +134,10 @@ class JobLifecycleIT {
         SseRecorder atTheEnd = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), terminalId);
         assertThat(atTheEnd.awaitEnd(WAIT)).isEqualTo(200);
         assertThat(atTheEnd.names()).isEmpty();
+        // Nor does a resume past the end, at an id no event will ever have.
+        SseRecorder beyond = SseRecorder.open(URI.create(base + "v1/jobs/" + id + "/events"), "999999.999999.9");
+        assertThat(beyond.awaitEnd(WAIT)).isEqualTo(200);
+        assertThat(beyond.names()).isEmpty();
     }
 
     @Test

@@ -26,7 +26,8 @@ class MultipartPartsTest {
 
     @Test
     void readsAQuotedBoundaryAndAFileNameBeforeTheName() {
-        String body = "--a b\r\nContent-Disposition: form-data; filename=\"name=x\"; name=\"mask\"\r\n\r\n\r\n--a b--\r\n";
+        String body = "--a b\r\nContent-Disposition: form-data; filename=\"name=x\"; name=\"mask\"\r\n\r\n\r\n"
+                + "--a b\r\nContent-Disposition: form-data; name=request\r\n\r\n{}\r\n--a b--\r\n";
         assertThatCode(() -> check(body, "multipart/form-data; boundary=\"a b\"", JOB)).doesNotThrowAnyException();
     }
 
@@ -54,6 +55,16 @@ class MultipartPartsTest {
         for (String body : List.of(unnamed, bare, attachment)) {
             assertThatThrownBy(() -> check(body, TYPE, JOB)).as(body)
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors().getFirst().code()).isEqualTo("unknown_field"));
+        }
+    }
+
+    @Test
+    void refusesAFormWithoutItsFirstPart() {
+        for (String body : List.of("--b0--\r\n", form(Part.field("image", "x")))) {
+            assertThatThrownBy(() -> check(body, TYPE, JOB)).as(body).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.errors().getFirst().field()).isEqualTo("request");
+                assertThat(e.errors().getFirst().code()).isEqualTo("required");
+            });
         }
     }
 

@@ -328,6 +328,9 @@ class ValidationIT {
                         400, "invalid_request", error("image", "unsupported_value")),
                 malformed("a multipart upload with another part instead of its file", r -> r.multiPart("other", "x")
                         .post("/v1/uploads"), 400, "invalid_request", error("", "unknown_field")),
+                malformed("a multipart upload without any part", r -> r.contentType("multipart/form-data; boundary=none")
+                        .body("--none--\r\n".getBytes(StandardCharsets.US_ASCII)).post("/v1/uploads"),
+                        400, "invalid_request", error("file", "required")),
                 malformed("a multipart body cut off before its closing boundary", r -> r
                         .contentType("multipart/form-data; boundary=cut")
                         .body("--cut\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n{\"pro".getBytes(StandardCharsets.US_ASCII))

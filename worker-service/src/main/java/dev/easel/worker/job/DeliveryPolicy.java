@@ -43,8 +43,8 @@ final class DeliveryPolicy {
         // once the broker stops redelivering it, while a missing copy for operators loses nobody's job.
         try {
             lane.publish(new JobEvent.Failed(id, attempt, lane.nextSeq(), delivery.workerId(), Instant.now(),
-                    JobError.reported("delivery_limit_reached", "gave up after " + attempt + " attempts: " + message,
-                            false)));
+                    JobError.reported("delivery_limit_reached", "gave up after " + attempt + " attempts; the last: "
+                            + FailureTexts.of(code, message), false)));
         } catch (TransientJobException e) {
             Log.errorf(e, "job %s: cannot publish its failure either; releasing", id);
             return outcomes.count("released", RunOutcome.RELEASE);

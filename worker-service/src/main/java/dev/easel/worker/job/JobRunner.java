@@ -312,7 +312,7 @@ public class JobRunner {
 
         private RunOutcome failed(String code, String message) {
             lane.publish(new JobEvent.Failed(id, attempt, lane.nextSeq(), delivery.workerId(), Instant.now(),
-                    JobError.reported(code, message, false)));
+                    JobError.reported(code, FailureTexts.of(code, message), false)));
             Log.infof("job %s: failed (%s): %s", id, code, message);
             return outcomes.count("failed", RunOutcome.ACCEPT);
         }

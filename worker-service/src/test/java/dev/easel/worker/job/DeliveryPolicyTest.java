@@ -49,7 +49,9 @@ class DeliveryPolicyTest {
         JobEvent.Failed failed = (JobEvent.Failed) broker.events().getFirst();
         assertThat(failed.attempt()).isEqualTo(MAX_DELIVERIES);
         assertThat(failed.error().code()).isEqualTo("delivery_limit_reached");
-        assertThat(failed.error().message()).isEqualTo("gave up after 5 attempts: cannot write outputs/job-1/0.png");
+        // The storage's own words (a key, a host) are for the log and the dead letter, not the client.
+        assertThat(failed.error().message()).isEqualTo("gave up after 5 attempts; the last: the image storage was "
+                + "unavailable (storage_unavailable); operators find the details in the worker's log under the job's id");
         assertThat(failed.error().retryable()).isFalse();
         DeadLetter letter = broker.deadLetters().getFirst();
         assertThat(letter.job().jobId()).isEqualTo(JOB.jobId());
@@ -57,6 +59,7 @@ class DeliveryPolicyTest {
         assertThat(letter.workerId()).isEqualTo("worker-1");
         assertThat(letter.lastError().code()).isEqualTo("storage_unavailable");
         assertThat(letter.lastError().retryable()).isTrue();
+        assertThat(letter.lastError().message()).isEqualTo("cannot write outputs/job-1/0.png");
         // The dead letter keeps the record's headers, the trace among them.
         ProducerRecord<String, byte[]> record = broker.acknowledged().getLast();
         assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(TRACE);
