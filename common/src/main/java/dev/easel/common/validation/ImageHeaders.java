@@ -47,6 +47,86 @@ public final class ImageHeaders {
         throw ImageRejectedException.invalid("is not a PNG, JPEG or WebP image");
     }
 
+    /**
+     * How many of the bytes the image itself takes: up to PNG's {@code IEND} chunk, JPEG's end-of-image marker
+     * (after the last scan, not one inside an embedded thumbnail), or the length WebP's RIFF header declares. What
+     * follows (an appended archive, a script, another file) is not part of the image. All the bytes when they are
+     * none of the three formats or their structure cannot be followed to its end.
+     */
+    public static int imageLength(byte[] bytes) {
+        if (startsWith(bytes, 0, PNG_SIGNATURE)) {
+            return pngLength(bytes);
+        }
+        if (bytes.length >= 3 && u8(bytes, 0) == 0xFF && u8(bytes, 1) == 0xD8 && u8(bytes, 2) == 0xFF) {
+            return jpegLength(bytes);
+        }
+        if (startsWith(bytes, 0, RIFF) && startsWith(bytes, 8, WEBP_FOURCC)) {
+            // The RIFF size counts every chunk with its padding byte.
+            return (int) Math.min(bytes.length, 8 + u32le(bytes, 4));
+        }
+        return bytes.length;
+    }
+
+    private static int pngLength(byte[] b) {
+        int pos = PNG_SIGNATURE.length;
+        while (b.length - pos >= 12) {
+            long length = u32be(b, pos);
+            if (length > b.length - pos - 12) {
+                break;
+            }
+            int end = pos + 12 + (int) length;
+            if (startsWith(b, pos + 4, IEND)) {
+                return end;
+            }
+            pos = end;
+        }
+        return b.length;
+    }
+
+    // Marker segments until start-of-scan; then entropy-coded data, where 0xFF is followed by 0x00 (a stuffed byte),
+    // a restart marker or fill, until the next marker: another segment, another scan, or the end of the image.
+    private static int jpegLength(byte[] b) {
+        int pos = 2;
+        while (pos + 1 < b.length) {
+            if (u8(b, pos) != 0xFF) {
+                return b.length;
+            }
+            int marker = u8(b, pos + 1);
+            if (marker == 0xFF) {
+                pos++; // fill byte
+                continue;
+            }
+            if (marker == 0xD9) {
+                return pos + 2;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                pos += 2;
+                continue;
+            }
+            if (pos + 4 > b.length) {
+                return b.length;
+            }
+            int next = pos + 2 + u16be(b, pos + 2);
+            if (marker != 0xDA) {
+                pos = next;
+                continue;
+            }
+            pos = next;
+            while (pos + 1 < b.length) {
+                if (u8(b, pos) == 0xFF) {
+                    int following = u8(b, pos + 1);
+                    if (following != 0x00 && following != 0xFF && (following < 0xD0 || following > 0xD7)) {
+                        break;
+                    }
+                    pos += following == 0xFF ? 1 : 2;
+                } else {
+                    pos++;
+                }
+            }
+        }
+        return b.length;
+    }
+
     // PNG (ISO/IEC 15948): IHDR must come first; the chunk walk (lengths only, nothing inflated) catches truncation.
     private static Header png(byte[] b) {
         int pos = PNG_SIGNATURE.length;

@@ -24,6 +24,49 @@ class ImageHeadersTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("images")
+    void anImagesLengthIsAllItsBytesAndTrailingBytesAreNotPartOfIt(String name, byte[] bytes, String mediaType, int width,
+                                                                   int height) {
+        assertThat(ImageHeaders.imageLength(bytes)).isEqualTo(bytes.length);
+        for (String trailer : new String[] {"PK\u0003\u0004 an appended archive", "<script>alert(1)</script>", "\u00ff\u00d9"}) {
+            byte[] appended = concat(bytes, trailer.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(ImageHeaders.imageLength(appended)).as(trailer).isEqualTo(bytes.length);
+        }
+    }
+
+    @Test
+    void aJpegsLengthEndsAfterItsScanNotAtAnEmbeddedThumbnailsEnd() {
+        byte[] jpeg = TestImages.jpeg(33, 71);
+        byte[] thumbnail = TestImages.jpeg(8, 8);
+        byte[] app1 = new byte[4 + thumbnail.length];
+        app1[0] = (byte) 0xFF;
+        app1[1] = (byte) 0xE1;
+        app1[2] = (byte) ((thumbnail.length + 2) >> 8);
+        app1[3] = (byte) (thumbnail.length + 2);
+        System.arraycopy(thumbnail, 0, app1, 4, thumbnail.length);
+        byte[] withThumbnail = concat(concat(Arrays.copyOf(jpeg, 2), app1), Arrays.copyOfRange(jpeg, 2, jpeg.length));
+
+        assertThat(ImageHeaders.imageLength(concat(withThumbnail, new byte[] {1, 2, 3}))).isEqualTo(withThumbnail.length);
+    }
+
+    @Test
+    void bytesThatAreNoImageOrEndEarlyAreKeptWhole() {
+        byte[] png = TestImages.png(8, 8);
+        byte[] cut = Arrays.copyOf(png, png.length - 20);
+        assertThat(ImageHeaders.imageLength(cut)).isEqualTo(cut.length);
+        assertThat(ImageHeaders.imageLength(new byte[] {1, 2, 3})).isEqualTo(3);
+        byte[] jpeg = TestImages.jpeg(8, 8);
+        byte[] noEnd = Arrays.copyOf(jpeg, jpeg.length - 2);
+        assertThat(ImageHeaders.imageLength(noEnd)).isEqualTo(noEnd.length);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("images")
     void readsFormatAndSizeFromTheHeader(String name, byte[] bytes, String mediaType, int width, int height) {
         assertThat(ImageHeaders.read(bytes)).isEqualTo(new ImageHeaders.Header(mediaType, width, height));
     }

@@ -3,6 +3,7 @@ package dev.easel.gateway.upload;
 import dev.easel.common.job.ImageRef;
 import dev.easel.common.storage.StorageKeys;
 import dev.easel.common.validation.DataUrlImageInspector;
+import dev.easel.common.validation.ImageHeaders;
 import dev.easel.common.validation.ImageInfo;
 import dev.easel.common.validation.ImageInspector;
 import dev.easel.common.validation.ImageRejectedException;
@@ -12,6 +13,7 @@ import dev.easel.platform.storage.S3Objects;
 import dev.easel.platform.storage.StorageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * Input images in object storage, under their tenant. Checks an image from its header (type, dimensions, pixel
  * count) before storing it, keeps those facts as object metadata, and resolves {@code upload:<id>} references from
  * them without downloading the image again, only within the tenant: another tenant's upload id names nothing.
+ * What follows an image's own end (an appended archive or script) is not stored: storage holds images only.
  */
 @ApplicationScoped
 public class UploadStore {
@@ -47,10 +50,12 @@ public class UploadStore {
      *     PNG, JPEG or WebP within the limits
      */
     public StoredImage store(String tenant, byte[] bytes, String field) {
-        ImageInfo info = inspect(bytes, field);
+        inspect(bytes, field);
+        byte[] image = Arrays.copyOf(bytes, ImageHeaders.imageLength(bytes));
+        ImageInfo info = inspect(image, field);
         String id = newId();
-        put(tenant, id, bytes, info);
-        return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), bytes.length);
+        put(tenant, id, image, info);
+        return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), image.length);
     }
 
     private ImageInfo inspect(byte[] bytes, String field) {
@@ -107,7 +112,14 @@ public class UploadStore {
      */
     public ImageRef.Upload stage(String tenant, ImageRef.DataUrl image, ImageInfo info) {
         String id = newId();
-        put(tenant, id, image.bytes(), info);
+        byte[] bytes = image.bytes();
+        int length = ImageHeaders.imageLength(bytes);
+        if (length == bytes.length) {
+            put(tenant, id, bytes, info);
+        } else {
+            byte[] trimmed = Arrays.copyOf(bytes, length);
+            put(tenant, id, trimmed, inspector.inspectBytes(trimmed));
+        }
         return new ImageRef.Upload(id);
     }
 }

@@ -170,13 +170,9 @@ class RequestBodySizesIT {
         return multipart(List.of(part("request", null, null, paddedRequest), part("image", "in.png", "image/png", image)));
     }
 
-    /** A PNG of {@code size} bytes: a real image followed by bytes its decoders ignore. */
+    /** A PNG of {@code size} bytes, every one of them part of the image (trailing bytes are not stored). */
     private static byte[] uploadableImage(int size) {
-        byte[] png = TestImages.png(16, 16);
-        assertThat(size).isGreaterThanOrEqualTo(png.length);
-        byte[] image = Arrays.copyOf(png, size);
-        Arrays.fill(image, png.length, size, (byte) 'x');
-        return image;
+        return TestImages.pngOfSize(size);
     }
 
     private static Part part(String name, String filename, String contentType, byte[] bytes) {

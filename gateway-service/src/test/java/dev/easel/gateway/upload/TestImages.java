@@ -73,6 +73,24 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A 16×16 PNG of exactly {@code size} bytes: a private ancillary chunk ({@code ezPd}, which decoders skip) before
+     * its {@code IEND} pads it, so every byte belongs to the image.
+     */
+    public static byte[] pngOfSize(int size) {
+        byte[] png = png(16, 16);
+        int iend = png.length - 12;
+        int padding = size - png.length - 12;
+        if (padding < 0) {
+            throw new IllegalArgumentException("a PNG of " + size + " bytes cannot hold a 16×16 image");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write(png, 0, iend);
+        chunk(out, "ezPd", new byte[padding]);
+        out.write(png, iend, 12);
+        return out.toByteArray();
+    }
+
     public static String dataUrl(String mediaType, byte[] bytes) {
         return "data:" + mediaType + ";base64," + Base64.getEncoder().encodeToString(bytes);
     }

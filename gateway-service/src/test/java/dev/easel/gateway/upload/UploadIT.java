@@ -5,13 +5,18 @@ import static dev.easel.gateway.rest.Problems.fieldErrors;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.common.storage.StorageKeys;
 import dev.easel.gateway.rest.Problems.FieldError;
+import dev.easel.platform.storage.StorageConfig;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code POST /v1/uploads} with real PNG, JPEG and WebP files, and the three ways a job names an input image:
@@ -22,6 +27,40 @@ class UploadIT {
 
     private static final String UPLOAD_ID = "[0-9a-f]{32}";
     private static final String STAGED_REF = "upload:[0-9a-f]{32}";
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    StorageConfig storage;
+
+    @Test
+    void whatFollowsAnImagesEndIsNotStoredHoweverItCame() {
+        byte[] png = TestImages.png(24, 16);
+        byte[] jpeg = TestImages.jpeg(16, 8);
+        byte[] trailer = "PK\u0003\u0004<html><script>alert(1)</script>".getBytes(StandardCharsets.ISO_8859_1);
+
+        Response raw = upload("image/png", concat(png, trailer));
+        assertThat(raw.<Integer>path("bytes")).isEqualTo(png.length);
+        assertThat(stored(raw.path("id"))).isEqualTo(png);
+        Response form = given().multiPart("file", "photo.jpg", concat(jpeg, trailer), "image/jpeg").post("/v1/uploads");
+        assertThat(stored(form.path("id"))).isEqualTo(jpeg);
+        Response job = submit("{\"kind\": \"image-to-image\", \"prompt\": \"trailing " + UUID.randomUUID()
+                + "\", \"image\": \"" + TestImages.dataUrl("image/png", concat(png, trailer)) + "\"}");
+        assertThat(job.statusCode()).as(job.asString()).isEqualTo(202);
+        assertThat(stored(job.<String>path("input.image").substring("upload:".length()))).isEqualTo(png);
+    }
+
+    private byte[] stored(String id) {
+        return s3.getObjectAsBytes(get -> get.bucket(storage.bucket()).key(StorageKeys.upload(TestKeys.OPERATOR_TENANT, id)))
+                .asByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
 
     @Test
     void storesAPngSentAsTheBody() {
