@@ -35,6 +35,13 @@ public interface ApiConfig {
      */
     Optional<URI> publicBaseUrl();
 
+    /**
+     * Most requests one caller (an API key, a single-sign-on principal) has in progress on one gateway; beyond, 429
+     * {@code too_many_concurrent_requests}. Event streams are not counted.
+     */
+    @WithDefault("128")
+    int maxConcurrentPerCaller();
+
     /** {@code Retry-After} sent with asynchronous (202) answers. */
     @WithDefault("1s")
     Duration retryAfter();

@@ -51,6 +51,7 @@ public class AuthenticationFilter {
     private KeyDirectory directory;
     private SingleSignOn sso;
     private RateLimits limits;
+    private ConcurrencyLimit concurrency;
     private long drainLimit;
 
     void register(@Observes Filters filters, AuthConfig config, KeyDirectory directory, SingleSignOn sso,
@@ -66,6 +67,7 @@ public class AuthenticationFilter {
         this.sso = sso;
         this.drainLimit = api.maxBodyBytes();
         this.limits = new RateLimits(limiter, drainLimit);
+        this.concurrency = new ConcurrencyLimit(api.maxConcurrentPerCaller(), drainLimit);
         filters.register(this::authenticate, PRIORITY);
     }
 
@@ -135,6 +137,9 @@ public class AuthenticationFilter {
         }
         Caller caller = authentication.caller();
         Callers.establish(context, caller);
+        if (!concurrency.admit(context, caller)) {
+            return;
+        }
         if (caller.rateLimits().isEmpty()) {
             context.next();
             return;

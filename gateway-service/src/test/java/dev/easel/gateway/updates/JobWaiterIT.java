@@ -3,6 +3,8 @@ package dev.easel.gateway.updates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.easel.gateway.rest.SmallWorkerPool;
+import dev.easel.gateway.identity.Role;
+import dev.easel.gateway.identity.TestTenants;
 import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,10 +43,15 @@ class JobWaiterIT {
     @Test
     void readsAndSubmitsAreAnsweredWhileThreeHundredRequestsWait() throws Exception {
         String run = UUID.randomUUID().toString();
+        // Three clients of 100 waits each: one caller may have 128 requests in progress (easel.api.max-concurrent-per-caller).
+        String tenant = TestTenants.create("waiters");
+        List<String> clients = List.of(TestTenants.key(tenant, Role.MEMBER), TestTenants.key(tenant, Role.MEMBER),
+                TestTenants.key(tenant, Role.MEMBER));
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < WAITING_CLIENTS; i++) {
             // No worker takes these jobs: each request waits its whole WAIT_SECONDS.
-            waiting.add(http.sendAsync(post("{\"prompt\": \"waited for " + run + " " + i + "\"}")
+            waiting.add(http.sendAsync(post("{\"prompt\": \"waited for " + run + " " + i + "\"}",
+                            TestTenants.bearer(clients.get(i % clients.size())))
                     .header("Prefer", "wait=" + WAIT_SECONDS).build(), HttpResponse.BodyHandlers.ofString()));
         }
         Thread.sleep(1_500);
@@ -52,7 +59,8 @@ class JobWaiterIT {
         HttpResponse<String> read = http.send(HttpRequest.newBuilder(base.toURI().resolve("/v1/jobs/" + UUID.randomUUID()))
                 .header("Authorization", TestKeys.operatorBearer())
                 .timeout(Duration.ofSeconds(WAIT_SECONDS)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> accepted = http.send(post("{\"prompt\": \"not waited for " + run + "\"}").build(),
+        HttpResponse<String> accepted = http.send(post("{\"prompt\": \"not waited for " + run + "\"}",
+                        TestKeys.operatorBearer()).build(),
                 HttpResponse.BodyHandlers.ofString());
         long stillWaiting = waiting.stream().filter(answer -> !answer.isDone()).count();
 
@@ -67,10 +75,10 @@ class JobWaiterIT {
         }
     }
 
-    private HttpRequest.Builder post(String json) throws Exception {
+    private HttpRequest.Builder post(String json, String bearer) throws Exception {
         URI jobs = base.toURI().resolve("/v1/jobs");
         return HttpRequest.newBuilder(jobs).header("Content-Type", "application/json")
-                .header("Authorization", TestKeys.operatorBearer())
+                .header("Authorization", bearer)
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(json));
     }
 }
