@@ -2,6 +2,7 @@ package dev.easel.gateway.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.easel.platform.storage.S3ClientProducer;
 import dev.easel.platform.storage.StorageConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -74,7 +75,24 @@ class ImageUrlsTest {
         assertThat(urls.of(null)).isNull();
     }
 
+    @Test
+    void presignedUrlsNameThePresignEndpointWhenOneIsConfigured() {
+        StorageConfig inside = config(Optional.empty(), Optional.empty());
+        StorageConfig forClients = config(Optional.empty(), Optional.of(URI.create("http://localhost:9000")));
+        try (S3Presigner internal = new S3ClientProducer().presigner(inside);
+             S3Presigner external = new S3ClientProducer().presigner(forClients)) {
+            assertThat(new ImageUrls(inside, internal, clock).of("outputs/job-1/0.png"))
+                    .startsWith("http://127.0.0.1:9000/easel/outputs/job-1/0.png?");
+            assertThat(new ImageUrls(forClients, external, clock).of("outputs/job-1/0.png"))
+                    .startsWith("http://localhost:9000/easel/outputs/job-1/0.png?").contains("X-Amz-Signature=");
+        }
+    }
+
     private static StorageConfig config(Optional<String> publicBase) {
+        return config(publicBase, Optional.empty());
+    }
+
+    private static StorageConfig config(Optional<String> publicBase, Optional<URI> presignEndpoint) {
         return new StorageConfig() {
             @Override
             public Optional<URI> endpoint() {
@@ -99,6 +117,11 @@ class ImageUrlsTest {
             @Override
             public Optional<String> secretAccessKey() {
                 return Optional.of("secret");
+            }
+
+            @Override
+            public Optional<URI> presignEndpoint() {
+                return presignEndpoint;
             }
 
             @Override

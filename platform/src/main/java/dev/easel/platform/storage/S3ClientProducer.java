@@ -39,12 +39,12 @@ public class S3ClientProducer {
 
     @Produces
     @Singleton
-    S3Presigner presigner(StorageConfig config) {
+    public S3Presigner presigner(StorageConfig config) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build());
-        config.endpoint().ifPresent(builder::endpointOverride);
+        config.presignEndpoint().or(config::endpoint).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

@@ -27,6 +27,13 @@ public interface StorageConfig {
     /** Static secret access key, used together with {@link #accessKeyId()}. */
     Optional<String> secretAccessKey();
 
+    /**
+     * The S3 endpoint presigned image URLs name, when clients reach the storage at another address than the
+     * services do (compose: {@code http://localhost:9000} for the host, {@code http://minio:9000} inside); empty:
+     * {@link #endpoint()}. The signature covers the host, so a URL signed for one address is refused at another.
+     */
+    Optional<URI> presignEndpoint();
+
     /** Path-style addressing ({@code endpoint/bucket/key}), which S3Proxy and MinIO need. */
     @WithDefault("true")
     boolean pathStyle();
