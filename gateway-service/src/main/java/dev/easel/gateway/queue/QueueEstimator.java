@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -27,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Queue position and ETA of a queued job, and the backlog gauge. Position counts the queued jobs created
  * before it (the share group hands out jobs roughly in order); the ETA is (position + 1) × the mean run time
- * of recent jobs ÷ the slots of the live workers (or {@code assumed-slots} while none reports). The backlog and
- * the mean run time are recounted by a background thread every {@code refresh-interval} (spaced further when
- * counting a large backlog gets expensive), never on a request.
+ * of recent jobs ÷ the slots of the live workers (or {@code assumed-slots} while none reports). The backlog, its
+ * order ({@link QueueSnapshot}) and the mean run time are read by a background thread every
+ * {@code refresh-interval} (spaced further when reading a large backlog gets expensive), never on a request: a
+ * client polling queued jobs costs the database nothing.
  */
 @ApplicationScoped
 public class QueueEstimator {
@@ -40,6 +40,7 @@ public class QueueEstimator {
     private final AgroalDataSource dataSource;
     private final QueueConfig config;
     private final AtomicLong backlog = new AtomicLong();
+    private volatile QueueSnapshot snapshot = QueueSnapshot.EMPTY;
     private volatile double meanJobSeconds;
     private final FailureStreak failures;
     private ScheduledExecutorService timer;
@@ -93,22 +94,9 @@ public class QueueEstimator {
         }
     }
 
+    /** Queued jobs ahead of this one, from the last read of the backlog (at most {@code refresh-interval} old). */
     public long position(UUID jobId, Instant createdAt) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'
-                     AND (created_at < ? OR (created_at = ? AND id < ?))""")) {
-            Timestamp at = Timestamp.from(createdAt);
-            s.setTimestamp(1, at);
-            s.setTimestamp(2, at);
-            s.setObject(3, jobId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot compute the queue position of job " + jobId, e);
-        }
+        return snapshot.position(createdAt, jobId);
     }
 
     /**
@@ -130,25 +118,52 @@ public class QueueEstimator {
     }
 
     void refresh() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'),
-                            (SELECT avg((metrics->>'run_ms')::float8) FROM (
-                                SELECT metrics FROM jobs
-                                WHERE status = 'succeeded'
-                                AND (cache_outcome IS NULL OR cache_outcome IN ('miss', 'bypass', 'unavailable'))
-                                AND completed_at > now() - interval '15 minutes'
-                                ORDER BY completed_at DESC LIMIT 50) recent
-                            WHERE metrics->>'run_ms' IS NOT NULL)""")) {
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                backlog.set(rs.getLong(1));
-                double meanMs = rs.getDouble(2);
-                meanJobSeconds = rs.wasNull() ? config.assumedJobSeconds() : meanMs / 1000.0;
-            }
+        try (Connection c = dataSource.getConnection()) {
+            QueueSnapshot read = readBacklog(c);
+            double meanMs = meanRunMillis(c);
+            snapshot = read;
+            backlog.set(read.size());
+            meanJobSeconds = Double.isNaN(meanMs) ? config.assumedJobSeconds() : meanMs / 1000.0;
             failures.succeeded().ifPresent(Log::info);
         } catch (SQLException | RuntimeException e) {
             failures.failed(e.toString()).ifPresent(Log::warn);
+        }
+    }
+
+    /** The backlog in queue order, read in steps (a cursor: pgjdbc fetches in steps only inside a transaction). */
+    private static QueueSnapshot readBacklog(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT created_at, id FROM jobs WHERE status = 'queued' AND cache_outcome IS DISTINCT FROM 'coalesced'
+                ORDER BY created_at, id""")) {
+            s.setFetchSize(2000);
+            QueueSnapshot.Builder snapshot = new QueueSnapshot.Builder();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    snapshot.add(rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class));
+                }
+            }
+            return snapshot.build();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Mean run time in ms of the latest jobs workers ran (cache answers excluded); NaN when none ran lately. */
+    private static double meanRunMillis(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT avg((metrics->>'run_ms')::float8) FROM (
+                    SELECT metrics FROM jobs
+                    WHERE status = 'succeeded'
+                    AND (cache_outcome IS NULL OR cache_outcome IN ('miss', 'bypass', 'unavailable'))
+                    AND completed_at > now() - interval '15 minutes'
+                    ORDER BY completed_at DESC LIMIT 50) recent
+                WHERE metrics->>'run_ms' IS NOT NULL""");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            double mean = rs.getDouble(1);
+            return rs.wasNull() ? Double.NaN : mean;
         }
     }
 }
