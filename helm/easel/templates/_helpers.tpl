@@ -22,6 +22,11 @@
 {{- printf "%s-gateway" (include "easel.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* The gateway's management Service (health, metrics): always ClusterIP. */}}
+{{- define "easel.gateway.managementName" -}}
+{{- printf "%s-management" (include "easel.gateway.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "easel.worker.fullname" -}}
 {{- printf "%s-worker" (include "easel.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}

@@ -61,8 +61,10 @@ public final class ImageHeaders {
             return jpegLength(bytes);
         }
         if (startsWith(bytes, 0, RIFF) && startsWith(bytes, 8, WEBP_FOURCC)) {
-            // The RIFF size counts every chunk with its padding byte.
-            return (int) Math.min(bytes.length, 8 + u32le(bytes, 4));
+            // The RIFF size counts every chunk with its padding byte; one that does not even cover the first chunk
+            // is not followed (the header check judges such a file).
+            long declared = 8 + u32le(bytes, 4);
+            return bytes.length < 20 || declared < 20 + u32le(bytes, 16) ? bytes.length : (int) Math.min(bytes.length, declared);
         }
         return bytes.length;
     }

@@ -59,6 +59,17 @@ class ImageHeadersTest {
         assertThat(ImageHeaders.imageLength(noEnd)).isEqualTo(noEnd.length);
     }
 
+    @Test
+    void aWebpWhoseRiffSizeDoesNotCoverItsFirstChunkIsKeptWhole() {
+        byte[] webp = TestImages.webpLossy(120, 64);
+        byte[] understated = Arrays.copyOf(webp, webp.length + 8);
+        understated[4] = 12; // RIFF size 12: "WEBP" and a chunk header, not the chunk's data
+        understated[5] = 0;
+        understated[6] = 0;
+        understated[7] = 0;
+        assertThat(ImageHeaders.imageLength(understated)).isEqualTo(understated.length);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);

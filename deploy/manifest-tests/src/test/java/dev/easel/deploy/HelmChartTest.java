@@ -83,8 +83,14 @@ class HelmChartTest {
         for (JsonNode monitor : chart.ofKind("ServiceMonitor")) {
             assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("management");
         }
-        JsonNode gatewayPorts = chart.get("Service", "easel-gateway").at("/spec/ports");
-        assertThat(gatewayPorts.findValuesAsText("targetPort")).containsExactly("http", "management");
+        assertThat(chart.get("Service", "easel-gateway").at("/spec/ports").findValuesAsText("targetPort")).containsExactly("http");
+        // Its own Service, ClusterIP whatever type the API's is (a LoadBalancer would publish metrics).
+        JsonNode management = chart.get("Service", "easel-gateway-management");
+        assertThat(management.at("/spec/type").asText()).isEqualTo("ClusterIP");
+        assertThat(management.at("/spec/ports").findValuesAsText("targetPort")).containsExactly("management");
+        Manifests exposed = Chart.render(values, Map.of("gateway.service.type", "LoadBalancer"));
+        assertThat(exposed.get("Service", "easel-gateway").at("/spec/type").asText()).isEqualTo("LoadBalancer");
+        assertThat(exposed.get("Service", "easel-gateway-management").at("/spec/type").asText()).isEqualTo("ClusterIP");
         assertThat(chart.get("Service", "easel-worker").at("/spec/ports").findValuesAsText("targetPort")).containsExactly("management");
     }
 
@@ -158,7 +164,8 @@ class HelmChartTest {
         assertThat(chart.podSpec("worker").path("terminationGracePeriodSeconds").asLong()).isGreaterThan(shutdownGrace + 15);
         // POST /drain on the management port, with the token from the worker's default token file.
         String preStop = chart.container("worker").at("/lifecycle/preStop/exec/command/2").asText();
-        assertThat(preStop).contains("-X POST", "http://127.0.0.1:9081/drain", "$(cat /tmp/easel-worker-drain.token)");
+        assertThat(preStop).contains("-X POST", "http://127.0.0.1:${QUARKUS_MANAGEMENT_PORT:-9081}/drain",
+                "$(cat \"${EASEL_WORKER_DRAIN_TOKEN_FILE:-/tmp/easel-worker-drain.token}\")");
         assertThat(ServiceConfig.of(Service.WORKER).defaultOf("easel.worker.drain-token-file")).contains("/tmp/easel-worker-drain.token");
         assertThat(chart.container("worker").at("/volumeMounts").findValuesAsText("mountPath")).contains("/tmp");
     }
@@ -257,7 +264,7 @@ class HelmChartTest {
                 .get("ScaledObject", "easel-worker").at("/spec/triggers/0");
 
         assertThat(trigger.path("type").asText()).isEqualTo("metrics-api");
-        assertThat(trigger.at("/metadata/url").asText()).isEqualTo("http://easel-gateway.imaging.svc:9080/q/metrics");
+        assertThat(trigger.at("/metadata/url").asText()).isEqualTo("http://easel-gateway-management.imaging.svc:9080/q/metrics");
         assertThat(trigger.at("/metadata/format").asText()).isEqualTo("prometheus");
         assertThat(trigger.at("/metadata/valueLocation").asText()).isEqualTo("easel_queue_backlog_jobs");
         assertThat(trigger.at("/metadata/targetValue").asText()).isEqualTo("3");

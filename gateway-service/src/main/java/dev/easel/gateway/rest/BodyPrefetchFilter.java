@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -104,7 +103,7 @@ public class BodyPrefetchFilter {
             if (!context.vertx().cancelTimer(timer) || context.response().ended()) {
                 return; // answered with 408 or 413 already
             }
-            List<String> form = formParts(request);
+            List<String> form = formParts(context);
             if (form != null) {
                 try {
                     MultipartParts.check(body, request.getHeader(HttpHeaderNames.CONTENT_TYPE), form);
@@ -120,12 +119,13 @@ public class BodyPrefetchFilter {
     }
 
     /** The part names of the form this request posts, or null when it is not a form the gateway takes. */
-    private static List<String> formParts(HttpServerRequest request) {
-        String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
+    private static List<String> formParts(RoutingContext context) {
+        String contentType = context.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
         if (contentType == null || !contentType.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
             return null;
         }
-        String path = request.path();
+        // The path the REST layer routes on: percent-encoded letters decoded (/v1/%75ploads is /v1/uploads).
+        String path = context.normalizedPath();
         return FORMS.get(path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
     }
 
@@ -141,7 +141,7 @@ public class BodyPrefetchFilter {
     }
 
     private static boolean prefetches(HttpServerRequest request) {
-        // HTTP/1.x only: the REST layer pauses every request it takes, which an HTTP/2 stream that has ended refuses.
-        return request.version() != HttpVersion.HTTP_2 && request.method() == HttpMethod.POST && !request.isEnded();
+        // HTTP/1.x only: the gateway does not speak HTTP/2 (quarkus.http.http2=false).
+        return request.method() == HttpMethod.POST && !request.isEnded();
     }
 }

@@ -91,14 +91,22 @@ public class JobEventsResource {
         String jobId = job.id.toString();
         EventStream stream = new EventStream(jobId, job.tenantId, sink, sse, emptyToNull(lastEventId));
         admit(stream);
-        stream.subscribedWith(updates.listen(jobId, stream::offer));
-        // Read the row again after subscribing: nothing that happens from here on can be missed.
-        JobUpdate current = updates.currentOf(jobs.get(jobId));
-        if (lastEventId == null || lastEventId.isBlank()) {
-            stream.send(current);
-        }
-        for (JobUpdate update : updates.history(jobId)) {
-            stream.send(update);
+        JobUpdate current;
+        try {
+            stream.subscribedWith(updates.listen(jobId, stream::offer));
+            // Read the row again after subscribing: nothing that happens from here on can be missed.
+            current = updates.currentOf(jobs.get(jobId));
+            if (lastEventId == null || lastEventId.isBlank()) {
+                stream.send(current);
+            }
+            for (JobUpdate update : updates.history(jobId)) {
+                stream.send(update);
+            }
+        } catch (RuntimeException e) {
+            // Refused (the database away): the stream gives its place back at once.
+            stream.close();
+            streams.remove(stream);
+            throw e;
         }
         // After a resume whose history Redis no longer has; otherwise not newer than what was sent, so dropped.
         stream.send(current);

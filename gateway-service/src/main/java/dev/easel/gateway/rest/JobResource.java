@@ -138,7 +138,7 @@ public class JobResource {
                                 @HeaderParam("Cache-Control") String cacheControl,
                                 @Parameter(description = "W3C trace context; the job's Kafka records and worker logs carry its trace id")
                                 @HeaderParam("traceparent") String traceParent) {
-        // Runs on the event loop that read the body (BodyPrefetchFilter; RESTEasy's own buffering for HTTP/2): parsing
+        // Runs on the event loop that read the body (BodyPrefetchFilter): parsing
         // and validation are CPU work on at most easel.api.max-body-bytes, and JobAdmission.submit blocks nothing.
         Caller caller = submitter();
         if (body.length > config.maxBodyBytes()) {

@@ -97,7 +97,12 @@ final class MultipartParts {
     }
 
     private static String boundary(String contentType) {
-        String boundary = MediaType.valueOf(contentType).getParameters().get("boundary");
+        String boundary;
+        try {
+            boundary = MediaType.valueOf(contentType).getParameters().get("boundary");
+        } catch (IllegalArgumentException e) {
+            boundary = null; // not a media type at all: answered as a missing boundary
+        }
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             String message = "multipart/form-data needs a boundary parameter of 1 to 70 characters";
             throw new ApiException(400, "invalid_request", "Invalid request", message,

@@ -2,6 +2,7 @@ package dev.easel.gateway.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.easel.gateway.identity.Role;
 import dev.easel.gateway.identity.TestTenants;
@@ -11,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +46,13 @@ class ConcurrencyLimitIT {
         List<CompletableFuture<Response>> waiting = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         for (int i = 0; i < 4; i++) {
-            // Nothing runs jobs here: each waits its 4 s and answers 202.
-            waiting.add(CompletableFuture.supplyAsync(() -> as(busy).header("Prefer", "wait=4").contentType(ContentType.JSON)
+            // Nothing runs jobs here: each waits its 8 s and answers 202.
+            waiting.add(CompletableFuture.supplyAsync(() -> as(busy).header("Prefer", "wait=8").contentType(ContentType.JSON)
                     .body("{\"prompt\": \"a waiting job " + UUID.randomUUID() + "\"}").post("/v1/jobs"), clients));
         }
-        Thread.sleep(1_500);
-
-        Response refused = as(busy).get("/v1/models");
+        // Once all four are in progress, the caller's next request is refused.
+        Response refused = await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                .until(() -> as(busy).get("/v1/models"), answer -> answer.statusCode() == 429);
         assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(429);
         assertThat(refused.<String>path("code")).isEqualTo("too_many_concurrent_requests");
         assertThat(refused.header("Retry-After")).isEqualTo("1");

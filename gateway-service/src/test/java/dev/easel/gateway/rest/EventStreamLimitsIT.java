@@ -60,7 +60,7 @@ class EventStreamLimitsIT {
             closesLater.close();
             String another = submit(a);
             HttpResponse<InputStream> waiting = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(75).toNanos();
             while (System.nanoTime() < deadline) {
                 waiting = stream(a, another);
                 if (waiting.statusCode() == 200) {

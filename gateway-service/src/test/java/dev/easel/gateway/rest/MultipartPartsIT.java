@@ -9,12 +9,18 @@ import dev.easel.gateway.rest.RawHttp.Answer;
 import dev.easel.gateway.rest.RawHttp.Framing;
 import dev.easel.gateway.upload.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
+import dev.easel.testsupport.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -104,6 +110,28 @@ class MultipartPartsIT {
         byte[] body = "prompt=a+url-encoded+form".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
         assertRefused(RawHttp.post(base, "/v1/jobs", FORM, body, framing), "", "invalid_type");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Framing.class)
+    void aPathWithPercentEncodedLettersIsCheckedLikeThePathItNames(Framing framing) throws IOException {
+        byte[] image = TestImages.png(8, 8);
+        byte[] form = MultipartBody.of(BOUNDARY, List.of(Part.file("file", image), Part.file("thumbnail", image)));
+
+        assertRefused(RawHttp.post(base, "/v1/%75ploads", FORM, form, framing), "", "unknown_field");
+    }
+
+    @Test
+    void aClientAskingForHttp2IsAnsweredOverHttp11AndItsFormChecked() throws Exception {
+        byte[] form = MultipartBody.of(BOUNDARY, List.of(Part.field("request", "{\"prompt\": \"h2\"}"), Part.field("extra", "x")));
+        HttpResponse<byte[]> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build().send(
+                HttpRequest.newBuilder(URI.create(base + "v1/jobs")).header("Content-Type", FORM)
+                        .header("Authorization", TestKeys.operatorBearer())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(form)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("unknown_field");
     }
 
     private static List<Part> inpaint() {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -42,16 +43,23 @@ public class DrainToken {
         write();
     }
 
+    /**
+     * Writes the token to a new file readable by this user only, then renames it over the old one: the file never
+     * holds part of a token or wider permissions. Fails (and the worker does not start) rather than write it where
+     * those permissions cannot be set, or over a file another user owns.
+     */
     private void write() {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            throw new IllegalStateException("cannot write the drain token to " + file
+                    + ": the file system cannot restrict it to the worker's user");
+        }
         try {
-            Files.deleteIfExists(file);
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Files.write(file, token);
+            Files.createDirectories(dir);
+            Path written = Files.createTempFile(dir, ".drain-token", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(written, token);
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the drain token to " + file, e);
         }

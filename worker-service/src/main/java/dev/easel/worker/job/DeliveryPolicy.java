@@ -55,7 +55,7 @@ final class DeliveryPolicy {
             return outcomes.count("dead_lettered", RunOutcome.ACCEPT);
         } catch (TransientJobException e) {
             // Released, it would run again for a client already told it failed.
-            Log.errorf(e, "job %s: failed, but its copy to the dead-letter topic was refused; the job's row keeps its request and error", id);
+            Log.errorf(e, "job %s: failed, but its copy to the dead-letter topic was refused; the job's row keeps its request and the error's code; this log has the cause", id);
             return outcomes.count("dead_letter_refused", RunOutcome.ACCEPT);
         }
     }
