@@ -14,15 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A body read on the event loop that stops arriving is answered 408 once {@code easel.api.body-read-timeout} passes. */
+/**
+ * Clients that stop sending are not waited for: a body read on the event loop that stops arriving is answered 408
+ * once {@code easel.api.body-read-timeout} passes, and a connection that goes silent anywhere else (in its headers,
+ * between requests) is closed after {@code quarkus.http.idle-timeout} (Quarkus' own default is 30 minutes).
+ */
 @QuarkusTest
-@TestProfile(BodyReadTimeoutIT.ShortBodyTimeout.class)
-class BodyReadTimeoutIT {
+@TestProfile(ConnectionTimeoutsIT.ShortTimeouts.class)
+class ConnectionTimeoutsIT {
 
-    public static class ShortBodyTimeout implements QuarkusTestProfile {
+    public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("easel.api.body-read-timeout", "2s");
+            // The idle timeout above the body's, so that a stalled body gets its 408 first.
+            return Map.of("easel.api.body-read-timeout", "2s", "quarkus.http.idle-timeout", "4S");
         }
     }
 
@@ -44,6 +49,19 @@ class BodyReadTimeoutIT {
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(response).startsWith("HTTP/1.1 408 Request Timeout")
                     .contains("application/problem+json").contains("\"code\":\"request_timeout\"");
+        }
+    }
+
+    @Test
+    void aConnectionThatStopsInItsHeadersIsClosed() throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthor".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+
+            assertThat(socket.getInputStream().read()).as("end of stream: the gateway closed the connection").isEqualTo(-1);
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(3_000L, 20_000L);
         }
     }
 }
