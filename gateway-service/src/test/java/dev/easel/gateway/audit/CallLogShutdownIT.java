@@ -55,7 +55,9 @@ class CallLogShutdownIT {
     void aSigtermLosesNoAnsweredCall() throws Exception {
         String tenant = TestTenants.create("sigterm");
         List<Answer> answers = loadUntilStopped(TestTenants.key(tenant, Role.MEMBER), "term", ServiceProcess::close);
-        assertThat(answers).hasSizeGreaterThan(100);
+        // Enough calls to be waiting in the buffer when the gateway stops (a freshly started gateway on a busy
+        // machine answered 89 in its first three seconds once, 100-odd usually).
+        assertThat(answers).hasSizeGreaterThan(20);
         List<String> ids = answers.stream().map(Answer::requestId).toList();
         await().atMost(WAIT).until(() -> count("request_id = ANY (?)", ids) == ids.size());
     }
