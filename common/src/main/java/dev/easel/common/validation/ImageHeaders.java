@@ -35,16 +35,26 @@ public final class ImageHeaders {
      *     WebP header
      */
     public static Header read(byte[] bytes) {
+        String format = sniff(bytes);
+        if (format == null) {
+            throw ImageRejectedException.invalid("is not a PNG, JPEG or WebP image");
+        }
+        return switch (format) {
+            case PNG -> png(bytes);
+            case JPEG -> jpeg(bytes);
+            default -> webp(bytes);
+        };
+    }
+
+    /** The format the leading bytes announce, or null for none of the three. */
+    private static String sniff(byte[] bytes) {
         if (startsWith(bytes, 0, PNG_SIGNATURE)) {
-            return png(bytes);
+            return PNG;
         }
         if (bytes.length >= 3 && u8(bytes, 0) == 0xFF && u8(bytes, 1) == 0xD8 && u8(bytes, 2) == 0xFF) {
-            return jpeg(bytes);
+            return JPEG;
         }
-        if (startsWith(bytes, 0, RIFF) && startsWith(bytes, 8, WEBP_FOURCC)) {
-            return webp(bytes);
-        }
-        throw ImageRejectedException.invalid("is not a PNG, JPEG or WebP image");
+        return startsWith(bytes, 0, RIFF) && startsWith(bytes, 8, WEBP_FOURCC) ? WEBP : null;
     }
 
     /**
@@ -54,19 +64,22 @@ public final class ImageHeaders {
      * none of the three formats or their structure cannot be followed to its end.
      */
     public static int imageLength(byte[] bytes) {
-        if (startsWith(bytes, 0, PNG_SIGNATURE)) {
-            return pngLength(bytes);
+        String format = sniff(bytes);
+        if (format == null) {
+            return bytes.length;
         }
-        if (bytes.length >= 3 && u8(bytes, 0) == 0xFF && u8(bytes, 1) == 0xD8 && u8(bytes, 2) == 0xFF) {
-            return jpegLength(bytes);
-        }
-        if (startsWith(bytes, 0, RIFF) && startsWith(bytes, 8, WEBP_FOURCC)) {
-            // The RIFF size counts every chunk with its padding byte; one that does not even cover the first chunk
-            // is not followed (the header check judges such a file).
-            long declared = 8 + u32le(bytes, 4);
-            return bytes.length < 20 || declared < 20 + u32le(bytes, 16) ? bytes.length : (int) Math.min(bytes.length, declared);
-        }
-        return bytes.length;
+        return switch (format) {
+            case PNG -> pngLength(bytes);
+            case JPEG -> jpegLength(bytes);
+            default -> webpLength(bytes);
+        };
+    }
+
+    // The RIFF size counts every chunk with its padding byte; one that does not even cover the first chunk is not
+    // followed (the header check judges such a file).
+    private static int webpLength(byte[] b) {
+        long declared = 8 + u32le(b, 4);
+        return b.length < 20 || declared < 20 + u32le(b, 16) ? b.length : (int) Math.min(b.length, declared);
     }
 
     private static int pngLength(byte[] b) {

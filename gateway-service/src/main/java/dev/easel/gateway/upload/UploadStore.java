@@ -50,9 +50,14 @@ public class UploadStore {
      *     PNG, JPEG or WebP within the limits
      */
     public StoredImage store(String tenant, byte[] bytes, String field) {
-        inspect(bytes, field);
-        byte[] image = Arrays.copyOf(bytes, ImageHeaders.imageLength(bytes));
-        ImageInfo info = inspect(image, field);
+        ImageInfo info = inspect(bytes, field);
+        int length = ImageHeaders.imageLength(bytes);
+        byte[] image = bytes;
+        if (length < bytes.length) {
+            // Trailing bytes dropped: the size and the hash are the stored image's.
+            image = Arrays.copyOf(bytes, length);
+            info = inspect(image, field);
+        }
         String id = newId();
         put(tenant, id, image, info);
         return new StoredImage(id, info.width(), info.height(), info.mediaType(), info.sha256(), image.length);
